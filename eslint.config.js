@@ -7,7 +7,27 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+      // Node's globals, for the plain JavaScript scripts (bench/, proto/scripts/); TypeScript checks its own.
+      globals: Object.fromEntries(
+        [
+          'process',
+          'console',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'setImmediate',
+          'performance',
+          'URL',
+          'Buffer',
+          'AbortController',
+          'TextDecoder',
+          'TextEncoder',
+          'fetch',
+          'structuredClone',
+          'globalThis',
+        ].map((name) => [name, 'readonly']),
+      ),
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -24,7 +24,8 @@ export function parseSnapshot(value: unknown): Snapshot {
       `unsupported snapshot schema ${JSON.stringify(value.schema)} (this build reads schema ${SNAPSHOT_SCHEMA_VERSION})`,
     );
   }
-  if (typeof value.timestamp !== 'number') throw new SnapshotFormatError('snapshot.timestamp must be a number');
+  if (typeof value.timestamp !== 'number')
+    throw new SnapshotFormatError('snapshot.timestamp must be a number');
   const rawSections = isRecord(value.sections) ? value.sections : {};
   const sections: Partial<Record<SectionName, Section<unknown>>> = {};
   for (const name of SECTION_NAMES) {

@@ -11,15 +11,7 @@
 export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
 
 export type SectionName =
-  | 'system'
-  | 'cpu'
-  | 'memory'
-  | 'disks'
-  | 'filesystems'
-  | 'network'
-  | 'processes'
-  | 'cgroups'
-  | 'pressure';
+  'system' | 'cpu' | 'memory' | 'disks' | 'filesystems' | 'network' | 'processes' | 'cgroups' | 'pressure';
 
 export const SECTION_NAMES: readonly SectionName[] = [
   'system',
@@ -164,7 +156,7 @@ export interface CpuData {
 export interface PagingCounters {
   readonly pgfault: number;
   readonly pgmajfault: number;
-  /** Pages paged in/out from/to block devices. */
+  /** Paged in/out from/to block devices, KiB (the kernel prints sectors halved, despite the name). */
   readonly pgpgin: number;
   readonly pgpgout: number;
   /** Pages swapped in/out. */
@@ -206,7 +198,7 @@ export interface MemoryData {
     readonly usedBytes: number;
     readonly cachedBytes: number;
   };
-  /** Cumulative counts since boot from `/proc/vmstat`, in pages (events for faults). */
+  /** Cumulative counts since boot from `/proc/vmstat`: pages, except faults (events) and pgpgin/out (KiB). */
   readonly paging: PagingCounters;
   /** Per-second rates of the paging counters; null on the first sample. */
   readonly pagingRates: { readonly [K in keyof PagingCounters]: number | null } | null;
@@ -309,7 +301,11 @@ export interface FilesystemMount {
 export interface FilesystemsData {
   readonly mounts: readonly FilesystemMount[];
   /** Mounts whose statfs failed or timed out (stale NFS), with the reason; they are not dropped silently. */
-  readonly failed: readonly { readonly mountPoint: string; readonly fsType: string; readonly error: string }[];
+  readonly failed: readonly {
+    readonly mountPoint: string;
+    readonly fsType: string;
+    readonly error: string;
+  }[];
 }
 
 // ---------------------------------------------------------------- network
@@ -518,7 +514,8 @@ export interface PressureLine {
 }
 
 export interface PressureResource {
-  readonly some: PressureLine;
+  /** null for `irq`, which has only a `full` line (Linux 6.1+: an IRQ stall always stalls the whole CPU). */
+  readonly some: PressureLine | null;
   /** `full` is absent for cpu before Linux 5.13 at system level; null then. */
   readonly full: PressureLine | null;
 }

@@ -11,6 +11,8 @@ export interface CollectorsConfig {
     readonly include: readonly string[];
     /** Longest command line kept, characters. */
     readonly maxCommandLength: number;
+    /** Processes always kept in detail by pid (`sysray watch`). */
+    readonly pids?: readonly number[];
   };
   readonly disks: NameFilterRules;
   readonly filesystems: {
@@ -66,7 +68,9 @@ export const DEFAULT_COLLECTORS_CONFIG: CollectorsConfig = Object.freeze({
   // ram and loop devices with nothing attached are noise on every host; zram stays (it is swap).
   disks: Object.freeze({ exclude: ['ram\\d+', 'loop\\d+', 'fd\\d+'] }),
   filesystems: Object.freeze({
-    mountPoints: Object.freeze({ exclude: ['/proc(/.*)?', '/sys(/.*)?', '/dev(/.*)?', '/run/credentials/.*'] }),
+    mountPoints: Object.freeze({
+      exclude: ['/proc(/.*)?', '/sys(/.*)?', '/dev(/.*)?', '/run/credentials/.*'],
+    }),
     fsTypes: Object.freeze({ exclude: [...PSEUDO_FS_TYPES.map((t) => t.replace('.', '\\.'))] }),
     statfsTimeoutMs: 2000,
   }),

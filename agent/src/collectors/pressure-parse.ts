@@ -7,8 +7,9 @@ import type { PressureLine, PressureResource } from '@sysray/proto';
  *   some avg10=0.00 avg60=0.00 avg300=0.00 total=0
  *   full avg10=0.00 avg60=0.00 avg300=0.00 total=0
  *
- * `total` is microseconds. The `full` line is missing for cpu before Linux 5.13; it is null then.
- * Returns null when the text has no `some` line.
+ * `total` is microseconds. The `full` line is missing for cpu before Linux 5.13; it is null then. The
+ * `some` line is missing for irq (Linux 6.1+ prints only `full` there); it is null then.
+ * Returns null when the text has neither line.
  */
 export function parsePressure(text: string): PressureResource | null {
   let some: PressureLine | null = null;
@@ -30,5 +31,5 @@ export function parsePressure(text: string): PressureResource | null {
     if (kind === 'some') some = parsed;
     else full = parsed;
   }
-  return some === null ? null : { some, full };
+  return some === null && full === null ? null : { some, full };
 }

@@ -1,0 +1,15 @@
+export type { CollectorsConfig } from './collectors/config.js';
+export { DEFAULT_COLLECTORS_CONFIG, PSEUDO_FS_TYPES } from './collectors/config.js';
+export type { AnyCollector, CollectContext, Collector, CollectOutcome } from './collectors/types.js';
+export { createLinuxCollectors } from './collectors/index.js';
+export type { Clock } from './platform/clock.js';
+export { ManualClock, systemClock } from './platform/clock.js';
+export type { HostRoots, HostRootOverrides } from './platform/host-roots.js';
+export { DEFAULT_HOST_ROOTS, resolveHostRoots } from './platform/host-roots.js';
+export { createPlatformCollectors } from './platform/platform-collectors.js';
+export type { CollectorHealth } from './snapshot/collector-health.js';
+export type { HostSessionOptions } from './snapshot/host-session.js';
+export { HostSession } from './snapshot/host-session.js';
+export type { SchedulerOptions, SectionListener } from './snapshot/scheduler.js';
+export { CollectionScheduler, buildSnapshot } from './snapshot/scheduler.js';
+export { AGENT_VERSION } from './version.js';
