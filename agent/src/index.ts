@@ -13,3 +13,18 @@ export { HostSession } from './snapshot/host-session.js';
 export type { SchedulerOptions, SectionListener } from './snapshot/scheduler.js';
 export { CollectionScheduler, buildSnapshot } from './snapshot/scheduler.js';
 export { AGENT_VERSION } from './version.js';
+export type {
+  ExportStats,
+  OtlpCompression,
+  OtlpEnv,
+  OtlpGrpcExport,
+  OtlpGrpcOptions,
+  OtlpTemporality,
+  ResolvedOtlpOptions,
+} from './export/otlp-grpc.js';
+export {
+  OTLP_GRPC_DEFAULTS,
+  OtlpConfigError,
+  createOtlpGrpcExport,
+  resolveOtlpOptions,
+} from './export/otlp-grpc.js';

@@ -50,3 +50,64 @@ export { SECTION_NAMES, SNAPSHOT_SCHEMA_VERSION } from './snapshot.js';
 export { sectionData, sectionError, sectionOk, sectionUnsupported } from './section.js';
 export { SnapshotFormatError, parseSnapshot } from './parse-snapshot.js';
 export { DEFAULT_MAX_TEXT_LENGTH, scrubText } from './text.js';
+export type {
+  AttributeDefinition,
+  AttributeKey,
+  CatalogOrigin,
+  InstrumentKind,
+  MetricDefinition,
+  MetricName,
+  MetricScope,
+  MetricSection,
+  MetricSource,
+  MetricValueType,
+  PrometheusMapping,
+} from './catalog/index.js';
+export {
+  ATTRIBUTE_CATALOG,
+  METRIC_CATALOG,
+  metricDefinition,
+  prometheusMapping,
+  prometheusUnitWord,
+  renderMetricsMarkdown,
+  sanitizePrometheusName,
+} from './catalog/index.js';
+export type {
+  OtlpAggregationTemporality,
+  OtlpAnyValue,
+  OtlpAnyValueKind,
+  OtlpEntityRef,
+  OtlpExemplar,
+  OtlpExponentialBuckets,
+  OtlpExponentialHistogram,
+  OtlpExponentialHistogramDataPoint,
+  OtlpExportMetricsServiceRequest,
+  OtlpExportMetricsServiceResponse,
+  OtlpGauge,
+  OtlpHistogram,
+  OtlpHistogramDataPoint,
+  OtlpInstrumentationScope,
+  OtlpKeyValue,
+  OtlpLong,
+  OtlpMetric,
+  OtlpMetricDataKind,
+  OtlpNumberDataPoint,
+  OtlpPlainValue,
+  OtlpResource,
+  OtlpResourceMetrics,
+  OtlpScopeMetrics,
+  OtlpSum,
+  OtlpSummary,
+  OtlpSummaryDataPoint,
+} from './otlp/decoded.js';
+export { OTLP_FLAG_NO_RECORDED_VALUE, otlpAttributesToRecord, otlpValueToPlain } from './otlp/decoded.js';
+export {
+  OTLP_EXPORT_METRICS_REQUEST_TYPE,
+  OTLP_EXPORT_METRICS_RESPONSE_TYPE,
+  OTLP_METRICS_EXPORT_PATH,
+  OTLP_METRICS_SERVICE_NAME,
+  OTLP_METRICS_SERVICE_PROTO,
+  OTLP_PROTO_FILES,
+  OTLP_PROTO_INCLUDE_DIR,
+  otlpProtoLoaderOptions,
+} from './otlp/definitions.js';

@@ -15,8 +15,7 @@ export interface CollectContext {
  * cgroup v1-only host); anything else that goes wrong is thrown and becomes a section `error` with its cause.
  */
 export type CollectOutcome<T> =
-  | { readonly kind: 'ok'; readonly data: T }
-  | { readonly kind: 'unsupported'; readonly reason: string };
+  { readonly kind: 'ok'; readonly data: T } | { readonly kind: 'unsupported'; readonly reason: string };
 
 export function ok<T>(data: T): CollectOutcome<T> {
   return { kind: 'ok', data };

@@ -61,7 +61,9 @@ export function rootfsPath(roots: HostRoots, hostAbsolutePath: string): string {
  */
 export function hostPathToLocal(roots: HostRoots, hostAbsolutePath: string): string {
   const normalized = path.resolve('/', hostAbsolutePath);
-  if (normalized === '/sys' || normalized.startsWith('/sys/')) return path.join(roots.sys, normalized.slice(4));
-  if (normalized === '/proc' || normalized.startsWith('/proc/')) return path.join(roots.proc, normalized.slice(5));
+  if (normalized === '/sys' || normalized.startsWith('/sys/'))
+    return path.join(roots.sys, normalized.slice(4));
+  if (normalized === '/proc' || normalized.startsWith('/proc/'))
+    return path.join(roots.proc, normalized.slice(5));
   return rootfsPath(roots, normalized);
 }
