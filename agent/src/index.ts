@@ -28,3 +28,12 @@ export {
   createOtlpGrpcExport,
   resolveOtlpOptions,
 } from './export/otlp-grpc.js';
+export type { ConfigIssue, LoadedConfig, ValueOrigin } from './config/load.js';
+export { ConfigError, loadConfig } from './config/load.js';
+export type { AgentConfig } from './config/schema.js';
+export { CONFIG_KEYS, DEFAULT_AGENT_CONFIG } from './config/schema.js';
+export type { Redactor } from './redact.js';
+export { DEFAULT_REDACTION_PATTERNS, createRedactor, redactSnapshot } from './redact.js';
+export type { AgentRuntimeOptions } from './runtime/agent-runtime.js';
+export { AgentRuntime } from './runtime/agent-runtime.js';
+export { PrometheusExposition, snapshotToPrometheus } from './export/prometheus.js';

@@ -66,6 +66,7 @@ export type {
 export {
   ATTRIBUTE_CATALOG,
   METRIC_CATALOG,
+  SNAPSHOT_METRIC_CATALOG,
   metricDefinition,
   prometheusMapping,
   prometheusUnitWord,

@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { AGENT_VERSION } from '../version.js';
 import { CliError, processIO, type CliIO } from './cli-io.js';
+import { registerAgentCommand } from './commands/agent.js';
+import { registerConfigCommand } from './commands/config.js';
 import { registerInventoryCommand } from './commands/inventory.js';
+import { registerServerCommand } from './commands/server.js';
 import { registerSnapshotCommand } from './commands/snapshot.js';
 import { registerTopCommand } from './commands/top.js';
 import { registerWatchCommand } from './commands/watch.js';
@@ -21,6 +24,9 @@ export function buildProgram(io: CliIO): Command {
   registerTopCommand(program, io);
   registerWatchCommand(program, io);
   registerInventoryCommand(program, io);
+  registerAgentCommand(program, io);
+  registerServerCommand(program, io);
+  registerConfigCommand(program, io);
   // Every subcommand reports bad flags as one line and exits non-zero instead of calling process.exit.
   program.exitOverride();
   for (const command of program.commands) command.exitOverride();

@@ -16,7 +16,7 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { METRIC_CATALOG, type MetricDefinition, type Snapshot } from '@sysray/proto';
+import { SNAPSHOT_METRIC_CATALOG, type MetricDefinition, type Snapshot } from '@sysray/proto';
 import { attributesKey, snapshotMetrics, type SnapshotMetricsOptions } from './snapshot-metrics.js';
 
 /** Instrumentation scope of every Sysray metric. */
@@ -87,7 +87,7 @@ export function registerSnapshotInstruments(
   const meter = meterProvider.getMeter(SYSRAY_METER_NAME, options.meterVersion);
   const onError = options.onError ?? ((error: Error) => diag.error(error.message, error));
   const observables = new Map<string, Observable>(
-    METRIC_CATALOG.map((metric) => [metric.name, createObservable(meter, metric)]),
+    SNAPSHOT_METRIC_CATALOG.map((metric) => [metric.name, createObservable(meter, metric)]),
   );
   // Series (metric name → attribute keys) observed by the latest callback run.
   let observed = new Map<string, Set<string>>();

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { METRIC_CATALOG, type Snapshot } from '@sysray/proto';
+import { SNAPSHOT_METRIC_CATALOG, type Snapshot } from '@sysray/proto';
 import { describe, expect, it } from 'vitest';
 import {
   PROMETHEUS_CONTENT_TYPE,
@@ -82,7 +82,8 @@ describe('Prometheus exposition', () => {
     const text = await snapshotToPrometheus(sampleSnapshot(), options);
     const types = families(text);
     const expected = new Map<string, string>([['target_info', 'gauge']]);
-    for (const metric of METRIC_CATALOG) expected.set(metric.prometheus.name, metric.prometheus.type);
+    for (const metric of SNAPSHOT_METRIC_CATALOG)
+      expected.set(metric.prometheus.name, metric.prometheus.type);
     expect(new Map([...types].sort())).toEqual(new Map([...expected].sort()));
     // Units as suffixes, `_total` on counters, and HELP from the catalog.
     expect(text).toContain('# TYPE system_cpu_time_seconds_total counter');

@@ -6,7 +6,7 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { METRIC_CATALOG, type Snapshot } from '@sysray/proto';
+import { SNAPSHOT_METRIC_CATALOG, type Snapshot } from '@sysray/proto';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   SYSRAY_METER_NAME,
@@ -83,8 +83,10 @@ describe('registerSnapshotInstruments', () => {
   it('registers one instrument per catalog metric with the catalog kind, unit and description', async () => {
     const h = harness(sampleSnapshot());
     const metrics = await h.collect();
-    expect(metrics.map((m) => m.descriptor.name).sort()).toEqual(METRIC_CATALOG.map((m) => m.name).sort());
-    for (const definition of METRIC_CATALOG) {
+    expect(metrics.map((m) => m.descriptor.name).sort()).toEqual(
+      SNAPSHOT_METRIC_CATALOG.map((m) => m.name).sort(),
+    );
+    for (const definition of SNAPSHOT_METRIC_CATALOG) {
       const data = metric(metrics, definition.name);
       expect(data?.descriptor.unit, definition.name).toBe(definition.unit);
       expect(data?.descriptor.description).toBe(definition.description);

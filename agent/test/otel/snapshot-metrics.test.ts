@@ -1,6 +1,6 @@
 import {
   ATTRIBUTE_CATALOG,
-  METRIC_CATALOG,
+  SNAPSHOT_METRIC_CATALOG,
   metricDefinition,
   type MetricName,
   type Snapshot,
@@ -36,7 +36,7 @@ function value(
   return found[0]?.value;
 }
 
-const METRIC_SECTION = new Map(METRIC_CATALOG.map((metric) => [metric.name, metric.source.section]));
+const METRIC_SECTION = new Map(SNAPSHOT_METRIC_CATALOG.map((metric) => [metric.name, metric.source.section]));
 
 describe('snapshotMetrics: the catalog contract', () => {
   const { observations, errors } = snapshotMetrics(sampleSnapshot(), { includeCommandLine: true });
@@ -44,7 +44,7 @@ describe('snapshotMetrics: the catalog contract', () => {
   it('emits every catalog metric for a full Snapshot, and nothing outside the catalog', () => {
     expect(errors).toEqual([]);
     const emitted = new Set(observations.map((o) => o.name));
-    expect([...emitted].sort()).toEqual(METRIC_CATALOG.map((metric) => metric.name).sort());
+    expect([...emitted].sort()).toEqual(SNAPSHOT_METRIC_CATALOG.map((metric) => metric.name).sort());
   });
 
   it('sets only the attributes the catalog lists, with the values it lists', () => {

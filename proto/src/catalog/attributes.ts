@@ -352,6 +352,15 @@ const DEFINITIONS = [
     examples: ['memory'],
     origin: 'sysray',
   },
+  {
+    key: 'sysray.exporter',
+    type: 'string',
+    description:
+      'Exporter a self-metric counts: prometheus (/metrics scrapes served) or otlp (OTLP/gRPC pushes).',
+    values: ['prometheus', 'otlp'],
+    examples: ['otlp'],
+    origin: 'sysray',
+  },
 ] as const satisfies readonly AttributeDefinition[];
 
 export type AttributeKey = (typeof DEFINITIONS)[number]['key'];

@@ -13,6 +13,7 @@ const SECTION_TITLES: Readonly<Record<MetricSection, string>> = {
   cgroups: 'Cgroups and containers',
   pressure: 'Pressure stall information (PSI)',
   collectors: 'The agent itself',
+  exporters: 'The agent’s exporters',
 };
 
 const INSTRUMENT_WORDS: Readonly<Record<MetricDefinition['instrument'], string>> = {

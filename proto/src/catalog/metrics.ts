@@ -1497,6 +1497,42 @@ const SPECS = [
     note: "A host lacking a feature (unsupported) is a successful answer, not a failure. Exposed to Prometheus as `sysray_collector_success` (a 0/1 flag, not a ratio), after node_exporter's node_scrape_collector_success.",
     prometheusName: 'sysray_collector_success',
   },
+  {
+    name: 'sysray.export.success',
+    description: 'Exports that succeeded, by exporter.',
+    unit: '{export}',
+    instrument: 'counter',
+    valueType: 'int',
+    attributes: ['sysray.exporter'],
+    scope: 'agent',
+    origin: 'sysray',
+    source: { section: 'exporters', fields: [], kernel: [] },
+    note: 'Counted by the agent runtime (agent/src/runtime/export-stats.ts), not mapped from the Snapshot.',
+  },
+  {
+    name: 'sysray.export.failure',
+    description: "Exports that failed after the exporter's retries, by exporter.",
+    unit: '{export}',
+    instrument: 'counter',
+    valueType: 'int',
+    attributes: ['sysray.exporter'],
+    scope: 'agent',
+    origin: 'sysray',
+    source: { section: 'exporters', fields: [], kernel: [] },
+    note: 'Counted by the agent runtime (agent/src/runtime/export-stats.ts), not mapped from the Snapshot.',
+  },
+  {
+    name: 'sysray.export.dropped',
+    description: 'Data points lost with failed exports, by exporter.',
+    unit: '{data_point}',
+    instrument: 'counter',
+    valueType: 'int',
+    attributes: ['sysray.exporter'],
+    scope: 'agent',
+    origin: 'sysray',
+    source: { section: 'exporters', fields: [], kernel: [] },
+    note: 'Counted by the agent runtime (agent/src/runtime/export-stats.ts), not mapped from the Snapshot.',
+  },
 ] as const satisfies readonly MetricSpec[];
 
 /** The OpenTelemetry name of every metric in the catalog, as a type: the mapping can only emit these. */
@@ -1513,6 +1549,11 @@ function define(spec: MetricSpec): MetricDefinition {
 
 /** Every metric the agent exports, in catalog order (grouped by Snapshot section). */
 export const METRIC_CATALOG: readonly MetricDefinition[] = Object.freeze(SPECS.map((spec) => define(spec)));
+
+/** The metrics mapped from a Snapshot (everything but the exporters' own counters, which the runtime keeps). */
+export const SNAPSHOT_METRIC_CATALOG: readonly MetricDefinition[] = Object.freeze(
+  METRIC_CATALOG.filter((metric) => metric.source.section !== 'exporters'),
+);
 
 const BY_NAME: ReadonlyMap<string, MetricDefinition> = new Map(
   METRIC_CATALOG.map((metric) => [metric.name, metric]),

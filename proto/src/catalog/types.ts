@@ -27,7 +27,8 @@ export type MetricScope = 'host' | 'process' | 'cgroup' | 'agent';
 export type CatalogOrigin = 'semconv' | 'sysray';
 
 /** The Snapshot section a collector's status and timing come from, or any section (`collectors`). */
-export type MetricSection = SectionName | 'collectors';
+/** `collectors` and `exporters`: the agent's own health, not mapped from a Snapshot section. */
+export type MetricSection = SectionName | 'collectors' | 'exporters';
 
 export interface AttributeDefinition {
   readonly key: string;

@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { snapshotToCsv } from '../../export/csv.js';
+import { snapshotToPrometheus } from '../../export/prometheus.js';
+import { createRedactor, redactSnapshot } from '../../redact.js';
+import { AGENT_VERSION } from '../../version.js';
 import { HostSession } from '../../snapshot/host-session.js';
 import type { CliIO } from '../cli-io.js';
 import { hostRootsFrom } from '../global-options.js';
 import { choiceOption, durationOption } from '../parse-values.js';
 import { collectorsConfigFromProcessOptions, processSortFlag, type ProcessFlags } from './process-flags.js';
 
-const FORMATS = ['json', 'csv'] as const;
+const FORMATS = ['json', 'csv', 'prometheus'] as const;
 type SnapshotFormat = (typeof FORMATS)[number];
 
 interface SnapshotFlags extends ProcessFlags {
@@ -35,8 +38,12 @@ export function registerSnapshotCommand(program: Command, io: CliIO): void {
       roots: hostRootsFrom(cmd, io),
       config: collectorsConfigFromProcessOptions(flags),
     });
-    const snapshot = await session.sample(flags.sample);
+    // Command lines leave this process only redacted, whatever the format. The default patterns are used
+    // rather than the agent's config file, so a broken config cannot break a local diagnosis.
+    const snapshot = redactSnapshot(await session.sample(flags.sample), createRedactor());
     if (flags.format === 'csv') io.stdout.write(snapshotToCsv(snapshot));
-    else io.stdout.write(`${JSON.stringify(snapshot, null, flags.compact ? undefined : 2)}\n`);
+    else if (flags.format === 'prometheus') {
+      io.stdout.write(await snapshotToPrometheus(snapshot, { serviceVersion: AGENT_VERSION, env: io.env }));
+    } else io.stdout.write(`${JSON.stringify(snapshot, null, flags.compact ? undefined : 2)}\n`);
   });
 }

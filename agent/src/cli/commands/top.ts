@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { createRedactor, redactSnapshot } from '../../redact.js';
 import { HostSession } from '../../snapshot/host-session.js';
 import { CLEAR_SCREEN, sleepOrInterrupt, type CliIO } from '../cli-io.js';
 import { hostRootsFrom } from '../global-options.js';
@@ -38,12 +39,13 @@ export function registerTopCommand(program: Command, io: CliIO): void {
       config: collectorsConfigFromProcessOptions({ ...flags, limit: Math.max(limit, 50) }),
       sections: ['system', 'cpu', 'memory', 'processes', 'pressure'],
     });
+    const redactor = createRedactor();
     const width = io.stdout.columns ?? 120;
     const refreshing = flags.interval !== undefined;
     const clear = refreshing && io.stdout.isTTY === true;
     let snapshot = await session.sample(flags.sample);
     for (let frame = 1; ; frame += 1) {
-      const text = renderTop(snapshot, { sortBy, limit, width }).join('\n');
+      const text = renderTop(redactSnapshot(snapshot, redactor), { sortBy, limit, width }).join('\n');
       io.stdout.write(`${clear ? CLEAR_SCREEN : frame > 1 ? '\n' : ''}${text}\n`);
       if (!refreshing || (flags.iterations !== undefined && frame >= flags.iterations)) return;
       if (await sleepOrInterrupt(flags.interval ?? 0, io)) return;

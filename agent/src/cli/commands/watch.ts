@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_COLLECTORS_CONFIG } from '../../collectors/config.js';
+import { createRedactor, redactSnapshot } from '../../redact.js';
 import { HostSession } from '../../snapshot/host-session.js';
 import { CLEAR_SCREEN, CliError, sleepOrInterrupt, type CliIO } from '../cli-io.js';
 import { hostRootsFrom } from '../global-options.js';
@@ -29,10 +30,11 @@ export function registerWatchCommand(program: Command, io: CliIO): void {
         },
         sections: ['processes'],
       });
+      const redactor = createRedactor();
       const clear = io.stdout.isTTY === true;
       let snapshot = await session.sample(Math.min(flags.interval, 500));
       for (let frame = 1; ; frame += 1) {
-        const processes = snapshot.sections.processes;
+        const processes = redactSnapshot(snapshot, redactor).sections.processes;
         if (processes.status !== 'ok') {
           throw new CliError(
             `cannot read processes: ${processes.status === 'error' ? processes.message : processes.reason}`,
