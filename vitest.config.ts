@@ -9,7 +9,12 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['proto/test/**/*.test.ts', 'agent/test/**/*.test.ts', 'gateway/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'proto/test/**/*.test.ts',
+      'agent/test/**/*.test.ts',
+      'gateway/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
