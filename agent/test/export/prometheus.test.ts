@@ -66,14 +66,10 @@ function promtool(text: string): { status: number | null; output: string } {
 
 const options = { serviceVersion: '0.1.0', env: {} };
 
-function exposition(
-  source: () => Snapshot | undefined,
-  extra: { scopeLabels?: boolean } = {},
-): PrometheusExposition {
+function exposition(source: () => Snapshot | undefined): PrometheusExposition {
   return new PrometheusExposition({
     source,
     resource: buildResource(source(), { serviceVersion: '0.1.0', env: {} }),
-    ...extra,
   });
 }
 
@@ -249,13 +245,6 @@ describe('Prometheus exposition', () => {
   it('exposes only target_info before the first Snapshot', async () => {
     const text = await exposition(() => undefined).text();
     expect(parseSamples(text).map((s) => s.name)).toEqual(['target_info']);
-  });
-
-  it('adds the scope label when asked', async () => {
-    const text = await exposition(() => sampleSnapshot(), { scopeLabels: true }).text();
-    expect(sample(parseSamples(text), 'system_cpu_logical_cpus').labels).toEqual({
-      otel_scope_name: 'sysray',
-    });
   });
 
   it('serves the text exposition format content type', () => {
