@@ -40,6 +40,9 @@ export interface ProcessesCollectorOptions extends Partial<CollectorsConfig['pro
   readonly logicalCpus?: number;
 }
 
+/** Ticks between re-reads of a kept process's command line and cgroup (about a minute at 5 s). */
+const DETAIL_REFRESH_TICKS = 12;
+
 /** Per-process state kept between ticks. A class so every entry shares one hidden class on the hot path. */
 class ProcEntry {
   comm = '';
@@ -71,6 +74,15 @@ class ProcEntry {
   /** Include rules were tested against this comm and cmdline; reset when comm changes (an exec). */
   includeChecked = false;
   included = false;
+  /**
+   * Detail that rarely changes, kept between ticks: the formatted command line, the cgroup path and
+   * what it says about the owner. Re-read after an exec (comm changed) and every DETAIL_REFRESH_TICKS,
+   * so a process moved to another cgroup or rewriting its title is seen within a minute at 5 s.
+   */
+  command: string | null = null;
+  cgroupPath: string | null = null;
+  container: ProcessInfo['container'] = null;
+  detailTick = -1;
 
   constructor(
     readonly pid: number,
@@ -191,41 +203,8 @@ export function createProcessesCollector(options: ProcessesCollectorOptions = {}
     return entry.included;
   };
 
-  const detail = (
-    entry: ProcEntry,
-    procDir: string,
-    nowMs: number,
-    seconds: number,
-    known: NonNullable<typeof facts>,
-    names: UserNames,
-  ): ProcessInfo | null => {
-    const cmdline = readCmdline(`${procDir}cmdline`);
-    if (cmdline === null) return null; // exited since the stat read
-    const statusPath = `${procDir}status`;
-    let statusText: string | null;
-    try {
-      statusText = readKernelFileSync(statusPath);
-    } catch (error) {
-      if (!isPermissionError(error)) throw readFailure(statusPath, error);
-      statusText = '';
-    }
-    if (statusText === null) return null;
-    const status = parseProcStatus(statusText);
-
-    const hasIo = readIo(entry, `${procDir}io`, nowMs);
-    const ioSeconds = (entry.ioAtMs - entry.previousIoAtMs) / 1000;
-    const hasPreviousIo = hasIo && entry.previousIoAtMs >= 0;
-
-    let openFds: number | null;
-    try {
-      openFds = listDirSync(`${procDir}fd`).length;
-    } catch (error) {
-      // fd/ needs ptrace access like io; not an error for another user's process.
-      if (!isPermissionError(error)) throw readFailure(`${procDir}fd`, error);
-      openFds = null;
-    }
-
-    const cgroupPath = `${procDir}cgroup`;
+  /** Reads `cgroup` and what its path says about the owner into the entry; both null when refused. */
+  const readCgroup = (entry: ProcEntry, cgroupPath: string): void => {
     let cgroupText: string | null;
     try {
       cgroupText = readKernelFileSync(cgroupPath);
@@ -253,13 +232,60 @@ export function createProcessesCollector(options: ProcessesCollectorOptions = {}
       }
     }
 
+    entry.cgroupPath = path;
+    entry.container = container;
+  };
+
+  const detail = (
+    entry: ProcEntry,
+    procDir: string,
+    nowMs: number,
+    seconds: number,
+    known: NonNullable<typeof facts>,
+    names: UserNames,
+  ): ProcessInfo | null => {
+    const fresh = entry.detailTick >= 0 && tick - entry.detailTick < DETAIL_REFRESH_TICKS;
+    if (!fresh) {
+      const cmdline = readCmdline(`${procDir}cmdline`);
+      if (cmdline === null) return null; // exited since the stat read
+      entry.command = formatCommandLine(cmdline, maxCommandLength);
+    }
+    const statusPath = `${procDir}status`;
+    let statusText: string | null;
+    try {
+      statusText = readKernelFileSync(statusPath);
+    } catch (error) {
+      if (!isPermissionError(error)) throw readFailure(statusPath, error);
+      statusText = '';
+    }
+    if (statusText === null) return null;
+    const status = parseProcStatus(statusText);
+
+    const hasIo = readIo(entry, `${procDir}io`, nowMs);
+    const ioSeconds = (entry.ioAtMs - entry.previousIoAtMs) / 1000;
+    const hasPreviousIo = hasIo && entry.previousIoAtMs >= 0;
+
+    let openFds: number | null;
+    try {
+      openFds = listDirSync(`${procDir}fd`).length;
+    } catch (error) {
+      // fd/ needs ptrace access like io; not an error for another user's process.
+      if (!isPermissionError(error)) throw readFailure(`${procDir}fd`, error);
+      openFds = null;
+    }
+
+    if (!fresh) {
+      readCgroup(entry, `${procDir}cgroup`);
+      entry.detailTick = tick;
+    }
+
     const cpuPercent =
       entry.cpuDeltaTicks >= 0 && seconds > 0 ? (entry.cpuDeltaTicks / USER_HZ / seconds) * 100 : null;
     return {
       pid: entry.pid,
       ppid: entry.ppid,
       name: scrubText(entry.comm, MAX_NAME_LENGTH),
-      command: formatCommandLine(cmdline, maxCommandLength),
+      command: entry.command ?? '',
       uid: status.uid,
       user: status.uid === null ? null : names.nameOf(status.uid),
       state: String.fromCharCode(entry.stateCode),
@@ -282,8 +308,8 @@ export function createProcessesCollector(options: ProcessesCollectorOptions = {}
         ? counterRate(entry.ioWriteBytes, entry.previousIoWriteBytes, ioSeconds)
         : null,
       startTime: known.bootTime + entry.startTicks / USER_HZ,
-      cgroupPath: path,
-      container,
+      cgroupPath: entry.cgroupPath,
+      container: entry.container,
     };
   };
 
@@ -348,6 +374,7 @@ export function createProcessesCollector(options: ProcessesCollectorOptions = {}
         if (entry.comm.length !== commLength || !text.startsWith(entry.comm, scratch.commStart)) {
           entry.comm = text.slice(scratch.commStart, scratch.commEnd);
           entry.includeChecked = false;
+          entry.detailTick = -1;
         }
         entry.stateCode = scratch.stateCode;
         entry.ppid = scratch.ppid;

@@ -631,6 +631,26 @@ describe('processes collector rates', () => {
     expect(outcome.data.counts.total).toBe(14);
   });
 
+  it('keeps a process command line between ticks and reads it again after an exec', async () => {
+    const root = copyTree('v2-containers');
+    const clock = new ManualClock();
+    const collector = createProcessesCollector({ limit: 50, sortBy: 'pid' });
+    const sshd = async (): Promise<ProcessInfo> => {
+      clock.advance(1000);
+      const outcome = await collector.collect(context(root, clock));
+      if (outcome.kind !== 'ok') throw new Error('expected ok');
+      return byPid(outcome.data, 812);
+    };
+    expect((await sshd()).command).toMatch(/^sshd: \/usr\/sbin\/sshd -D/);
+    // A title rewrite alone is not re-read every tick (one read fewer per kept process)...
+    writeFileSync(path.join(root, 'proc', '812', 'cmdline'), 'sshd: rewritten\0');
+    expect((await sshd()).command).toMatch(/^sshd: \/usr\/sbin\/sshd -D/);
+    // ...but an exec (comm changes) is seen at once.
+    const statPath = path.join(root, 'proc', '812', 'stat');
+    writeFileSync(statPath, readFileSync(statPath, 'utf8').replace('(sshd)', '(sshd-new)'));
+    expect((await sshd()).command).toBe('sshd: rewritten');
+  });
+
   it('drops processes that exited, whether before the listing or between stat and the detail reads', async () => {
     const root = copyTree('v2-containers');
     const clock = new ManualClock();
