@@ -112,3 +112,4 @@ export {
   OTLP_PROTO_INCLUDE_DIR,
   otlpProtoLoaderOptions,
 } from './otlp/definitions.js';
+export { CPU_MODES, TCP_STATES, emptyTcpStateCounts } from './snapshot-keys.js';

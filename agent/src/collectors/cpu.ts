@@ -1,3 +1,4 @@
+import { CPU_MODES } from '@sysray/proto';
 import type { CpuCore, CpuData, CpuTimes, CpuUtilization } from '@sysray/proto';
 import { procPath, sysPath } from '../platform/host-roots.js';
 import { readIntSync, readKernelFileSync } from '../platform/read.js';
@@ -17,19 +18,8 @@ export const USER_HZ = 100;
 /** CPU time per mode in USER_HZ ticks, as `/proc/stat` prints it. */
 export type CpuTicks = { readonly [K in keyof CpuTimes]: number };
 
-/** Column order of a `cpu` line (Documentation/filesystems/proc.rst, "1.7 Miscellaneous kernel statistics"). */
-const MODES: readonly (keyof CpuTimes)[] = [
-  'user',
-  'nice',
-  'system',
-  'idle',
-  'iowait',
-  'irq',
-  'softirq',
-  'steal',
-  'guest',
-  'guestNice',
-];
+/** Column order of a `cpu` line. */
+const MODES = CPU_MODES;
 
 /** Modes that make up wall time. guest and guest_nice are already inside user and nice (kernel/sched/cputime.c). */
 const WALL_MODES: readonly (keyof CpuTimes)[] = MODES.filter((m) => m !== 'guest' && m !== 'guestNice');

@@ -1,5 +1,10 @@
 import { Buffer } from 'node:buffer';
-import type { InterfaceCounters, ProtocolCounters, TcpState } from '@sysray/proto';
+import {
+  emptyTcpStateCounts,
+  type InterfaceCounters,
+  type ProtocolCounters,
+  type TcpState,
+} from '@sysray/proto';
 import { fields } from './parse-util.js';
 
 /**
@@ -84,23 +89,6 @@ export const TCP_STATE_BY_CODE: readonly (TcpState | undefined)[] = [
   'closing',
   'new_syn_recv',
 ];
-
-export function emptyTcpStateCounts(): TcpStateCounts {
-  return {
-    established: 0,
-    syn_sent: 0,
-    syn_recv: 0,
-    fin_wait1: 0,
-    fin_wait2: 0,
-    time_wait: 0,
-    close: 0,
-    close_wait: 0,
-    last_ack: 0,
-    listen: 0,
-    closing: 0,
-    new_syn_recv: 0,
-  };
-}
 
 /** A tally of state codes 0..255, indexed by code; filled by countTcpStateLines. */
 export type TcpStateTally = Float64Array;

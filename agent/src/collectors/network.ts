@@ -7,6 +7,7 @@ import type {
   NetworkInterface,
   ProtocolCounters,
 } from '@sysray/proto';
+import { emptyTcpStateCounts } from '@sysray/proto';
 import { procPath, sysPath, type HostRoots } from '../platform/host-roots.js';
 import { isAbsentError, listDirSync, readKernelFileSync, readTrimmedSync } from '../platform/read.js';
 import { DEFAULT_COLLECTORS_CONFIG } from './config.js';
@@ -15,7 +16,6 @@ import {
   classifyInterface,
   countTcpStateLines,
   createTcpStateTally,
-  emptyTcpStateCounts,
   parseNetDev,
   parseProtoTable,
   parseSockstat,

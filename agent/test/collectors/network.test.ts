@@ -5,12 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NetworkData } from '@sysray/proto';
+import { emptyTcpStateCounts } from '@sysray/proto';
 import { createNetworkCollector, type NetworkCollectorOptions } from '../../src/collectors/network.js';
 import {
   classifyInterface,
   countTcpStateLines,
   createTcpStateTally,
-  emptyTcpStateCounts,
   parseNetDev,
   parseProtoTable,
   parseSockstat,

@@ -1,5 +1,5 @@
 import type { CpuInfo } from 'node:os';
-import type { CpuCore, CpuData, CpuTimes, CpuUtilization } from '@sysray/proto';
+import { CPU_MODES, type CpuCore, type CpuData, type CpuTimes, type CpuUtilization } from '@sysray/proto';
 import type { CollectContext, Collector, CollectOutcome } from '../../collectors/types.js';
 import { ok } from '../../collectors/types.js';
 import type { FallbackSourceOptions } from './source.js';
@@ -26,18 +26,7 @@ export function cpuTimesFromNode(times: CpuInfo['times']): CpuTimes {
   };
 }
 
-const MODES = [
-  'user',
-  'nice',
-  'system',
-  'idle',
-  'iowait',
-  'irq',
-  'softirq',
-  'steal',
-  'guest',
-  'guestNice',
-] as const;
+const MODES = CPU_MODES;
 
 export function sumCpuTimes(all: readonly CpuTimes[]): CpuTimes {
   const total = Object.fromEntries(MODES.map((mode) => [mode, 0])) as Record<keyof CpuTimes, number>;

@@ -6,6 +6,7 @@ import type {
   ProtocolCounters,
   TcpState,
 } from '@sysray/proto';
+import { emptyTcpStateCounts } from '@sysray/proto';
 import type { Systeminformation as Si } from 'systeminformation';
 import type { CollectorsConfig } from '../../collectors/config.js';
 import type { NameFilter } from '../../collectors/name-filter.js';
@@ -118,23 +119,6 @@ export function tcpState(state: string): TcpState | null {
   return TCP_STATES[state.trim().toUpperCase().replace(/-/g, '_')] ?? null;
 }
 
-function zeroTcp(): Record<TcpState, number> {
-  return {
-    established: 0,
-    syn_sent: 0,
-    syn_recv: 0,
-    fin_wait1: 0,
-    fin_wait2: 0,
-    time_wait: 0,
-    close: 0,
-    close_wait: 0,
-    last_ack: 0,
-    listen: 0,
-    closing: 0,
-    new_syn_recv: 0,
-  };
-}
-
 /**
  * IPv6 sockets: macOS names the protocol `tcp6`/`udp6` (`tcp46`/`udp46` for dual-stack sockets, which are
  * AF_INET6), Linux netstat `tcp6`/`udp6`; Windows netstat says `TCP`/`UDP` for both and only the address
@@ -148,8 +132,8 @@ export function isIpv6Socket(connection: Si.NetworkConnectionsData): boolean {
 export function socketCounts(
   connections: readonly Si.NetworkConnectionsData[],
 ): Pick<NetworkData, 'tcp' | 'udp'> {
-  const v4 = zeroTcp();
-  const v6 = zeroTcp();
+  const v4 = emptyTcpStateCounts();
+  const v6 = emptyTcpStateCounts();
   let udp4 = 0;
   let udp6 = 0;
   for (const connection of connections) {
