@@ -37,3 +37,31 @@ export { DEFAULT_REDACTION_PATTERNS, createRedactor, redactSnapshot } from './re
 export type { AgentRuntimeOptions } from './runtime/agent-runtime.js';
 export { AgentRuntime } from './runtime/agent-runtime.js';
 export { PrometheusExposition, snapshotToPrometheus } from './export/prometheus.js';
+export type {
+  NatsConnectionConfig,
+  NatsExport,
+  NatsExportDeps,
+  NatsExportOptions,
+  NatsExportStats,
+  NatsExportStatus,
+  NatsSpoolConfig,
+  NatsTlsOptions,
+} from './export/nats.js';
+export {
+  DEFAULT_NATS_STREAM,
+  DEFAULT_NATS_SUBJECT_PREFIX,
+  NatsConfigError,
+  createNatsExport,
+  describeNatsError,
+  natsSubject,
+} from './export/nats.js';
+export type {
+  SpoolEntry,
+  SpoolFsync,
+  SpoolOptions,
+  SpoolStats,
+  SpooledSenderOptions,
+  SpooledSenderStats,
+  SubmitOutcome,
+} from './export/spool.js';
+export { PermanentSendError, Spool, SpoolError, SpooledSender, openSpool } from './export/spool.js';

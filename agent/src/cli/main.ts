@@ -3,10 +3,12 @@ import { AGENT_VERSION } from '../version.js';
 import { CliError, processIO, type CliIO } from './cli-io.js';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerGatewayCommand } from './commands/gateway.js';
 import { registerInventoryCommand } from './commands/inventory.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerSnapshotCommand } from './commands/snapshot.js';
 import { registerTopCommand } from './commands/top.js';
+import { registerUpCommand } from './commands/up.js';
 import { registerWatchCommand } from './commands/watch.js';
 import { addGlobalOptions } from './global-options.js';
 
@@ -24,9 +26,12 @@ export function buildProgram(io: CliIO): Command {
   registerTopCommand(program, io);
   registerWatchCommand(program, io);
   registerInventoryCommand(program, io);
+  registerGatewayCommand(program, io);
+  registerUpCommand(program, io);
   registerAgentCommand(program, io);
   registerServerCommand(program, io);
   registerConfigCommand(program, io);
+  // The default command: `sysray` with no command opens the TUI (loaded lazily by its action).
   // Every subcommand reports bad flags as one line and exits non-zero instead of calling process.exit.
   program.exitOverride();
   for (const command of program.commands) command.exitOverride();

@@ -113,6 +113,8 @@ export interface MaintenanceReport {
   readonly rollupRows: number;
   readonly deletedRows: number;
   readonly durationMs: number;
+  /** True when the slice ran out of budget with work left: call maintain() again soon, not a timer period later. */
+  readonly moreWork?: boolean;
 }
 
 export interface StoreStats {
