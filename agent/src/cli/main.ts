@@ -6,6 +6,7 @@ import { registerConfigCommand } from './commands/config.js';
 import { registerGatewayCommand } from './commands/gateway.js';
 import { registerInventoryCommand } from './commands/inventory.js';
 import { registerServerCommand } from './commands/server.js';
+import { registerServiceCommand } from './commands/service.js';
 import { registerSnapshotCommand } from './commands/snapshot.js';
 import { registerTopCommand } from './commands/top.js';
 import { registerUpCommand } from './commands/up.js';
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIO): Command {
   registerAgentCommand(program, io);
   registerServerCommand(program, io);
   registerConfigCommand(program, io);
+  registerServiceCommand(program, io);
   // The default command: `sysray` with no command opens the TUI (loaded lazily by its action).
   // Every subcommand reports bad flags as one line and exits non-zero instead of calling process.exit.
   program.exitOverride();

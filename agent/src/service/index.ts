@@ -1,0 +1,27 @@
+export {
+  currentExec,
+  installService,
+  planService,
+  realServiceHost,
+  serviceStatus,
+  uninstallService,
+  ServiceError,
+  type CommandResult,
+  type PlanStep,
+  type ServiceHost,
+  type ServiceOptions,
+  type ServicePlan,
+  type ServiceStatus,
+} from './install.js';
+export {
+  launchdLabel,
+  launchdPaths,
+  launchdPlist,
+  systemdUnit,
+  systemdUnitName,
+  systemdWord,
+  type LaunchdPaths,
+  type ServiceRole,
+  type ServiceScope,
+  type ServiceSpec,
+} from './units.js';
