@@ -1,5 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { registerAlertRoutes } from './alerts/routes.js';
 import { routeAccess, registerApiRoutes } from './api/routes.js';
 import { SHARED_SCHEMAS } from './api/schemas.js';
 import { roleAllows } from './auth.js';
@@ -142,6 +143,7 @@ export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
         { name: 'series', description: 'Stored time series.' },
         { name: 'ingest', description: 'OTLP/HTTP.' },
         { name: 'operations', description: 'Health and self-metrics.' },
+        { name: 'alerts', description: 'Alerts, history, rules and silences.' },
       ],
     },
     refResolver: {
@@ -181,6 +183,7 @@ export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
 
   app.register(async (api) => {
     registerApiRoutes(api, core);
+    registerAlertRoutes(api, core);
     api.get(
       '/api/v1/openapi.json',
       {

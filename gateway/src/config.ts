@@ -137,6 +137,51 @@ export interface GatewayConfig {
   readonly forward: readonly ForwardUpstream[];
   /** NATS JetStream ingest (agents publishing to `sysray.v1.metrics.<host.id>`); null: not consumed. */
   readonly nats: GatewayNatsConfig | null;
+  /** Alert rules, evaluation and notifiers (docs/alerts.md). */
+  readonly alerts: GatewayAlertsConfig;
+}
+
+export interface GatewayAlertsConfig {
+  /** Evaluate rules at all. */
+  readonly enabled: boolean;
+  /** YAML rule file (docs/alerts.md); null: none. Its rules replace default-pack rules of the same name. */
+  readonly rulesFile: string | null;
+  /** Load the default pack (proto/src/alerts/default-pack.ts). */
+  readonly defaultPack: boolean;
+  /** Evaluation period, milliseconds (default 15 s). */
+  readonly intervalMs: number;
+  /** Base URL of the dashboard for links in notifications (generatorURL); null: none. */
+  readonly externalUrl: string | null;
+  /** Rows of alert history kept in alerts.db (oldest dropped first). */
+  readonly historyMaxRows: number;
+  readonly notifiers: readonly AlertNotifierConfig[];
+}
+
+export interface AlertNotifierConfig {
+  /** Unique name (label of the delivery counters). */
+  readonly name: string;
+  /** `webhook`: JSON + HMAC; `alertmanager`: POST /api/v2/alerts; `slack`: incoming webhook; `nats`: subject sysray.v1.alerts.<host.id>. */
+  readonly type: 'webhook' | 'alertmanager' | 'slack' | 'nats';
+  /** Target URL (webhook, slack), or the Alertmanager base URL (`http://am:9093`). */
+  readonly url: string | null;
+  /** Webhook HMAC-SHA256 key: `X-Sysray-Signature: sha256=<hex>` of the body. */
+  readonly secret: string | null;
+  /** NATS servers (type nats). */
+  readonly servers: readonly string[];
+  readonly headers: Readonly<Record<string, string>>;
+  /** Deadline of one attempt, milliseconds. */
+  readonly timeoutMs: number;
+  /** Attempts per notification before it is dropped (counted). */
+  readonly maxAttempts: number;
+  /** First retry delay, doubled per failed attempt up to maxBackoffMs. */
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+  /** Notifications waiting; past it new ones are dropped (counted). */
+  readonly queueSize: number;
+  /** Also send resolutions. */
+  readonly sendResolved: boolean;
+  /** Only alerts of at least this severity. */
+  readonly minSeverity: 'info' | 'warning' | 'critical';
 }
 
 export interface GatewayNatsConfig {
@@ -215,6 +260,30 @@ export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = deepFreeze({
   store: { maintenanceIntervalMs: 60_000, retention: { ...DEFAULT_RETENTION }, synchronous: 'normal' },
   forward: [],
   nats: null,
+  alerts: {
+    enabled: true,
+    rulesFile: null,
+    defaultPack: true,
+    intervalMs: 15_000,
+    externalUrl: null,
+    historyMaxRows: 100_000,
+    notifiers: [],
+  },
+});
+
+/** Defaults of a notifier's fields (name, type and what the type needs must be given). */
+export const DEFAULT_ALERT_NOTIFIER: Omit<AlertNotifierConfig, 'name' | 'type'> = Object.freeze({
+  url: null,
+  secret: null,
+  servers: Object.freeze([]) as readonly string[],
+  headers: Object.freeze({}),
+  timeoutMs: 10_000,
+  maxAttempts: 5,
+  initialBackoffMs: 1000,
+  maxBackoffMs: 60_000,
+  queueSize: 1000,
+  sendResolved: true,
+  minSeverity: 'info',
 });
 
 /** Defaults of a `nats` section's fields (servers must be given). */
@@ -277,8 +346,53 @@ export const GATEWAY_CONFIG_SCHEMA = Object.freeze({
     'store',
     'forward',
     'nats',
+    'alerts',
   ],
   properties: {
+    alerts: {
+      type: 'object',
+      additionalProperties: false,
+      required: [
+        'enabled',
+        'rulesFile',
+        'defaultPack',
+        'intervalMs',
+        'externalUrl',
+        'historyMaxRows',
+        'notifiers',
+      ],
+      properties: {
+        enabled: { type: 'boolean' },
+        rulesFile: { type: ['string', 'null'], minLength: 1 },
+        defaultPack: { type: 'boolean' },
+        intervalMs: { type: 'integer', minimum: 100 },
+        externalUrl: { type: ['string', 'null'], minLength: 1 },
+        historyMaxRows: { type: 'integer', minimum: 1 },
+        notifiers: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'type', ...Object.keys(DEFAULT_ALERT_NOTIFIER)],
+            properties: {
+              name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$' },
+              type: { enum: ['webhook', 'alertmanager', 'slack', 'nats'] },
+              url: { type: ['string', 'null'], minLength: 1 },
+              secret: { type: ['string', 'null'], minLength: 1 },
+              servers: { type: 'array', items: { type: 'string', minLength: 1 } },
+              headers: { type: 'object', additionalProperties: { type: 'string' } },
+              timeoutMs: positiveMs,
+              maxAttempts: { type: 'integer', minimum: 1 },
+              initialBackoffMs: positiveMs,
+              maxBackoffMs: positiveMs,
+              queueSize: { type: 'integer', minimum: 1 },
+              sendResolved: { type: 'boolean' },
+              minSeverity: { enum: ['info', 'warning', 'critical'] },
+            },
+          },
+        },
+      },
+    },
     dataDir: { type: 'string', minLength: 1 },
     listen: {
       type: 'object',
@@ -541,6 +655,20 @@ function contradictions(config: GatewayConfig): string[] {
       }
     }
   }
+  const notifierNames = new Set<string>();
+  config.alerts.notifiers.forEach((notifier, index) => {
+    if (notifierNames.has(notifier.name))
+      problems.push(`alerts.notifiers[${index}].name ${notifier.name} is used twice`);
+    notifierNames.add(notifier.name);
+    if (notifier.type === 'nats' ? notifier.servers.length === 0 : notifier.url === null) {
+      problems.push(
+        `alerts.notifiers[${index}] (${notifier.type}) needs ${notifier.type === 'nats' ? 'servers' : 'url'}`,
+      );
+    }
+    if (notifier.maxBackoffMs < notifier.initialBackoffMs) {
+      problems.push(`alerts.notifiers[${index}].maxBackoffMs is below initialBackoffMs`);
+    }
+  });
   config.forward.forEach((upstream, index) => {
     try {
       const { host, tls } = parseForwardEndpoint(upstream.endpoint);
@@ -595,6 +723,12 @@ export function resolveGatewayConfig(
       );
     }
   }
+  const alerts = merged.alerts as Record<string, unknown> | undefined;
+  if (isPlainObject(alerts) && Array.isArray(alerts.notifiers)) {
+    alerts.notifiers = alerts.notifiers.map((notifier: unknown) =>
+      merge({ ...DEFAULT_ALERT_NOTIFIER }, notifier),
+    );
+  }
   const tls = merged.tls as Record<string, unknown> | undefined;
   if (isPlainObject(tls)) {
     for (const key of ['http', 'grpc']) {
@@ -619,6 +753,10 @@ export function resolveGatewayConfig(
   return deepFreeze({
     ...config,
     dataDir: resolvePath(cwd, config.dataDir),
+    alerts: {
+      ...config.alerts,
+      rulesFile: config.alerts.rulesFile === null ? null : resolvePath(cwd, config.alerts.rulesFile),
+    },
     forward: config.forward.map((upstream) => ({
       ...upstream,
       headers: Object.fromEntries(

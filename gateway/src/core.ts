@@ -1,3 +1,4 @@
+import { AlertService } from './alerts/service.js';
 import { SseHub } from './api/stream.js';
 import { apiTokenSet, ingestTokenSet, type TokenSet } from './auth.js';
 import type { ApiRole, GatewayConfig } from './config.js';
@@ -36,6 +37,8 @@ export class GatewayCore {
   readonly forward: ForwardPool;
   readonly apiTokens: TokenSet<ApiRole>;
   readonly ingestTokens: TokenSet<'ingest'>;
+  /** Alert rules, history, silences, notifiers; null when alerts.enabled is false. */
+  readonly alerts: AlertService | null;
   readonly nowMs: () => number;
   /** Set by the server when it consumes NATS: the consumer's counters for GET /metrics. */
   natsStats:
@@ -80,6 +83,16 @@ export class GatewayCore {
     // The fleet state is rebuilt from what the store kept: hosts, and the latest value of each series
     // (key metrics, and the metric names GET /api/v1/metrics lists).
     this.fleet.restore(store.hosts(), store.series({}), this.nowMs());
+    this.alerts = config.alerts.enabled
+      ? new AlertService({
+          config: config.alerts,
+          store,
+          dataDir: config.dataDir,
+          nowMs: this.nowMs,
+          onChange: (change) => this.hub.alertChanged(change),
+          onError: (message, error) => this.onError(message, error),
+        })
+      : null;
   }
 
   /** Re-evaluates host statuses now and sends a `status` event per change. */
@@ -117,16 +130,20 @@ export class GatewayCore {
 
   /** The Prometheus text of GET /metrics. */
   metricsText(): string {
-    return this.metrics.render(
-      {
-        storeStats: () => this.store.stats(),
-        hostCounts: () => this.fleet.counts(this.nowMs()),
-        sseClients: () => this.hub.size,
-        forwardStats: () => this.forward.stats(),
-        deltaSeries: () => ({ tracked: this.pipeline.deltas.size, evicted: this.pipeline.deltas.evicted }),
-        natsStats: () => this.natsStats?.() ?? null,
-      },
-      this.nowMs(),
+    const alerts = this.alerts?.metricsText() ?? '';
+    return (
+      alerts +
+      this.metrics.render(
+        {
+          storeStats: () => this.store.stats(),
+          hostCounts: () => this.fleet.counts(this.nowMs()),
+          sseClients: () => this.hub.size,
+          forwardStats: () => this.forward.stats(),
+          deltaSeries: () => ({ tracked: this.pipeline.deltas.size, evicted: this.pipeline.deltas.evicted }),
+          natsStats: () => this.natsStats?.() ?? null,
+        },
+        this.nowMs(),
+      )
     );
   }
 
@@ -141,6 +158,7 @@ export class GatewayCore {
       maintain.unref();
       this.timers.push(maintain);
     }
+    this.alerts?.start();
   }
 
   /** Ends SSE streams and stops timers; first step of closing, while the listeners drain. */
@@ -148,6 +166,7 @@ export class GatewayCore {
     this.ready = false;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    this.alerts?.stop();
     this.hub.close();
   }
 
@@ -157,6 +176,7 @@ export class GatewayCore {
     this.beginClose();
     this.closed = true;
     this.forward.close();
+    void this.alerts?.close();
     this.store.close();
   }
 }

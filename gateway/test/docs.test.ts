@@ -49,6 +49,8 @@ describe('docs/gateway-api.md', () => {
         expect(text).toContain(`### ${method.toUpperCase()} ${path}`);
     }
     expect(Object.keys(openapi.paths).sort()).toEqual([
+      '/api/v1/alerts',
+      '/api/v1/alerts/history',
       '/api/v1/fleet',
       '/api/v1/fleet/top',
       '/api/v1/hosts',
@@ -56,6 +58,11 @@ describe('docs/gateway-api.md', () => {
       '/api/v1/hosts/{id}/series',
       '/api/v1/metrics',
       '/api/v1/openapi.json',
+      '/api/v1/rules',
+      '/api/v1/rules/reload',
+      '/api/v1/rules/validate',
+      '/api/v1/silences',
+      '/api/v1/silences/{id}',
       '/api/v1/stream',
       '/healthz',
       '/metrics',

@@ -113,3 +113,56 @@ export {
   otlpProtoLoaderOptions,
 } from './otlp/definitions.js';
 export { CPU_MODES, TCP_STATES, emptyTcpStateCounts } from './snapshot-keys.js';
+export type {
+  AbsenceCondition,
+  Alert,
+  AlertChange,
+  AlertRule,
+  AlertState,
+  Comparison,
+  Condition,
+  ConditionType,
+  CorrelationCondition,
+  CorrelationPart,
+  FlapPolicy,
+  ForecastCondition,
+  LabelMatcher,
+  QuietHours,
+  RuleError,
+  RuleSet,
+  SamplePoint,
+  SeriesSelector,
+  SeriesSource,
+  Severity,
+  Silence,
+  SourceHost,
+  SourceSeries,
+  SustainedCondition,
+  ThresholdCondition,
+  TrendCondition,
+  Weekday,
+} from './alerts/types.js';
+export { SEVERITIES, WEEKDAYS } from './alerts/types.js';
+export {
+  combine,
+  counterRates,
+  evaluateForecast,
+  evaluateSustained,
+  evaluateThreshold,
+  evaluateTrend,
+  linearFit,
+} from './alerts/conditions.js';
+export type { ConditionResult } from './alerts/conditions.js';
+export { inQuietHours, localTime, matchersMatch, mutedBy, silenceActive } from './alerts/mute.js';
+export { formatValue, renderTemplate } from './alerts/template.js';
+export type { LineLocator } from './alerts/validate.js';
+export {
+  DEFAULT_FLAP,
+  formatRuleError,
+  parseDuration,
+  validateMatchers,
+  validateRuleDocument,
+} from './alerts/validate.js';
+export { alertFingerprint, RuleEngine } from './alerts/engine.js';
+export type { EvaluationResult, RuleEngineOptions } from './alerts/engine.js';
+export { DEFAULT_PACK_YAML } from './alerts/default-pack.js';

@@ -4,6 +4,7 @@ import { CliError, processIO, type CliIO } from './cli-io.js';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerGatewayCommand } from './commands/gateway.js';
+import { registerInsightsCommand } from './commands/insights.js';
 import { registerInventoryCommand } from './commands/inventory.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerServiceCommand } from './commands/service.js';
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIO): Command {
   registerTopCommand(program, io);
   registerWatchCommand(program, io);
   registerInventoryCommand(program, io);
+  registerInsightsCommand(program, io);
   registerGatewayCommand(program, io);
   registerUpCommand(program, io);
   registerAgentCommand(program, io);

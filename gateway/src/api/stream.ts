@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { AlertChange } from '@sysray/proto';
 import type { HostView, StatusChange } from '../fleet/fleet-state.js';
 
 /**
@@ -97,6 +98,11 @@ export class SseHub {
 
   statusChanged(change: StatusChange): void {
     this.broadcast('status', JSON.stringify(change));
+  }
+
+  /** `alert`: an alert changed state ({alert, previous, current, atMs, notify}), sent at once. */
+  alertChanged(change: AlertChange): void {
+    this.broadcast('alert', JSON.stringify(change));
   }
 
   /** Ends every stream and stops the timers (the app's preClose, so fastify's close does not wait on them). */
