@@ -36,6 +36,9 @@ async function collectFixture(variant: string): Promise<Snapshot> {
       arch: 'x64',
       pageSizeBytes: 4096,
       statfs: fixtureStatfs,
+      // nvidia-smi and ss ask the running host, not the tree: left out so the golden files hold on every machine.
+      gpu: { nvidia: { command: null } },
+      netProcesses: { ss: null },
     }),
     roots: resolveHostRoots({ rootfs: path.join(here, 'fixtures', variant) }, {}),
     clock,
@@ -75,6 +78,9 @@ describe('fixture trees cover the host variants', () => {
     expect(hybrid!.sections.cgroups.status === 'ok' && hybrid!.sections.cgroups.data.mode).toBe('hybrid');
     expect(noPsi!.sections.pressure.status).toBe('unsupported');
     expect(noPsi!.sections.cgroups.status).toBe('unsupported');
+    // A Xen guest has no hwmon chip or RAPL zone; the bare-metal trees have both.
+    expect(noPsi!.sections.sensors.status).toBe('unsupported');
+    expect(v2!.sections.sensors.status === 'ok' && v2!.sections.sensors.data.powerZones.length).toBe(2);
     const kinds =
       storage!.sections.disks.status === 'ok' ? storage!.sections.disks.data.devices.map((d) => d.kind) : [];
     expect(new Set(kinds)).toEqual(new Set(['nvme', 'scsi', 'dm', 'md', 'mmc', 'virtio', 'other']));

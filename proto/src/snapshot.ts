@@ -11,7 +11,18 @@
 export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
 
 export type SectionName =
-  'system' | 'cpu' | 'memory' | 'disks' | 'filesystems' | 'network' | 'processes' | 'cgroups' | 'pressure';
+  | 'system'
+  | 'cpu'
+  | 'memory'
+  | 'disks'
+  | 'filesystems'
+  | 'network'
+  | 'processes'
+  | 'cgroups'
+  | 'pressure'
+  | 'gpu'
+  | 'sensors'
+  | 'netProcesses';
 
 export const SECTION_NAMES: readonly SectionName[] = [
   'system',
@@ -23,6 +34,9 @@ export const SECTION_NAMES: readonly SectionName[] = [
   'processes',
   'cgroups',
   'pressure',
+  'gpu',
+  'sensors',
+  'netProcesses',
 ];
 
 /** Timing of the collection that produced a section. */
@@ -560,6 +574,261 @@ export interface PressureData {
   readonly unavailable: { readonly [resource: string]: string };
 }
 
+// ---------------------------------------------------------------- gpu
+
+export type GpuVendor = 'nvidia' | 'amd' | 'intel';
+
+/** One MIG (Multi-Instance GPU) device carved out of an NVIDIA GPU, from `nvidia-smi -L`. */
+export interface GpuMigDevice {
+  /** MIG device UUID, `MIG-…` (older drivers: `MIG-GPU-<uuid>/<gi>/<ci>`). */
+  readonly uuid: string;
+  /** Profile, e.g. `1g.5gb` (compute slices and memory of the instance). */
+  readonly profile: string;
+  /** `Device N` in `nvidia-smi -L`: the MIG device's index on its parent GPU. */
+  readonly index: number;
+}
+
+/** Busy share of one engine class between two samples, from DRM fdinfo. */
+export interface GpuEngineUtilization {
+  /** Engine class as the driver names it: `gfx`, `compute`, `dma`, `dec`, `enc` (amdgpu), `render`, `copy`, `video`, `video-enhance` (i915), `rcs`, `bcs`, `vcs`, `vecs`, `ccs` (xe). */
+  readonly engine: string;
+  /** Fraction 0..1 of the engine class's capacity (all of its engines), clamped to 1. */
+  readonly utilization: number;
+}
+
+export interface GpuDevice {
+  /**
+   * Stable key: the NVIDIA UUID (`GPU-…`), or the PCI address (`0000:03:00.0`) for GPUs read from sysfs.
+   * Per-process entries refer to it.
+   */
+  readonly id: string;
+  readonly vendor: GpuVendor;
+  /** Kernel driver: `nvidia`, `amdgpu`, `i915`, `xe`. */
+  readonly driver: string;
+  /** `nvidia-smi` index, or N of the DRM `cardN` node. */
+  readonly index: number;
+  /** Product name (`NVIDIA A100-SXM4-40GB`, amdgpu `product_name`); null where the driver exposes none. */
+  readonly name: string | null;
+  /** PCI address, `domain:bus:device.function` in sysfs spelling (`0000:07:00.0`), lower case. */
+  readonly pciBusId: string | null;
+  /** PCI `vendor:device` ids, lower-case hex without `0x` (`1002:740f`); null for NVIDIA. */
+  readonly pciId: string | null;
+  /** When these numbers were read, Unix epoch milliseconds (NVIDIA data is cached between nvidia-smi runs). */
+  readonly sampledAt: number;
+  /**
+   * Share of time the GPU was busy, fraction 0..1: NVIDIA `utilization.gpu`, amdgpu `gpu_busy_percent`,
+   * Intel the busiest engine class in DRM fdinfo (clients the agent scanned only). Null when unknown.
+   */
+  readonly utilization: number | null;
+  /** Share of time the memory controller was busy, fraction 0..1 (NVIDIA `utilization.memory`, amdgpu `mem_busy_percent`). */
+  readonly memoryBusy: number | null;
+  readonly memoryUsedBytes: number | null;
+  readonly memoryTotalBytes: number | null;
+  /** Die (`edge` on amdgpu) temperature, degrees Celsius. */
+  readonly temperatureCelsius: number | null;
+  /** Power draw, watts: NVIDIA `power.draw`, hwmon `power1_average`/`power1_input`, or Intel energy over the interval. */
+  readonly powerWatts: number | null;
+  /** Enforced power limit, watts (`power.limit`, hwmon `power1_cap` or `power1_max`). */
+  readonly powerLimitWatts: number | null;
+  /** Cumulative energy counter, joules (Intel hwmon `energy1_input`); null where the source has none. */
+  readonly energyJoules: number | null;
+  /** Graphics/SM clock, hertz. */
+  readonly coreClockHz: number | null;
+  /** Memory clock, hertz. */
+  readonly memoryClockHz: number | null;
+  /** Fan speed as a fraction 0..1 of its maximum (NVIDIA `fan.speed`); null for passively cooled boards. */
+  readonly fanSpeedFraction: number | null;
+  /** Fan speed, revolutions per minute (hwmon `fan1_input`). */
+  readonly fanSpeedRpm: number | null;
+  /** ECC errors since the driver loaded (NVIDIA `ecc.errors.*.volatile.total`); null without ECC. */
+  readonly eccErrorsCorrected: number | null;
+  readonly eccErrorsUncorrected: number | null;
+  /** MIG mode: true enabled, false disabled, null where the GPU has no MIG. */
+  readonly migEnabled: boolean | null;
+  readonly migDevices: readonly GpuMigDevice[];
+  /** Per engine class busy share summed over the DRM clients the agent scanned; empty without fdinfo data. */
+  readonly engines: readonly GpuEngineUtilization[];
+}
+
+/** GPU memory a process holds in one memory region, from DRM fdinfo (`drm-total-<region>`, `drm-resident-<region>`). */
+export interface GpuMemoryRegion {
+  /** Region name: `vram`, `gtt`, `cpu` (amdgpu), `system0`, `local0`, `stolen-system0` (i915), `vram0`, `gtt`, `system` (xe). */
+  readonly region: string;
+  /** Size of the buffers the client has in the region, bytes (`drm-total-*`, or the legacy `drm-memory-*`). */
+  readonly totalBytes: number | null;
+  /** Of which resident in the region now, bytes (`drm-resident-*`). */
+  readonly residentBytes: number | null;
+}
+
+export interface GpuProcess {
+  readonly pid: number;
+  /** `comm`, scrubbed; the pmon command name when the process is not visible under the proc root. */
+  readonly name: string;
+  /** The `GpuDevice.id` this entry is about (one entry per process and device). */
+  readonly deviceId: string;
+  /** GPU memory used, bytes: NVIDIA `used_memory`, DRM the sum of resident (else total) bytes over regions. */
+  readonly memoryBytes: number | null;
+  /**
+   * Busy share the process caused, fraction 0..1 of the device: NVIDIA SM utilization from `nvidia-smi pmon`,
+   * DRM the busiest engine class. Null on first sight (DRM needs two samples) or where the source has none.
+   */
+  readonly utilization: number | null;
+  readonly engines: readonly GpuEngineUtilization[];
+  readonly memoryRegions: readonly GpuMemoryRegion[];
+  readonly container: CgroupAttribution | null;
+}
+
+export interface GpuData {
+  readonly devices: readonly GpuDevice[];
+  /** Processes using a GPU, busiest first (per device), bounded by the collector's process limit. */
+  readonly processes: readonly GpuProcess[];
+  /**
+   * Why a source contributed nothing or less than usual, e.g.
+   * `{ nvidia: "nvidia-smi not found on PATH", fdinfo: "…" }`. Sources: `nvidia`, `nvidia-apps`, `nvidia-pmon`,
+   * `nvidia-mig`, `drm`, `fdinfo`.
+   */
+  readonly unavailable: { readonly [source: string]: string };
+}
+
+// ---------------------------------------------------------------- sensors
+
+/** One `tempN_*` sensor of a hwmon chip (Documentation/hwmon/sysfs-interface.rst). */
+export interface TemperatureSensor {
+  /** `<chipId>/<sensor>`, e.g. `coretemp/coretemp.0/temp2`: unique on the host. */
+  readonly id: string;
+  /** Chip name from `hwmonN/name`: `coretemp`, `k10temp`, `nvme`, `amdgpu`, `acpitz`. */
+  readonly chip: string;
+  /** `<name>/<device>`: the chip name and the device it sits on (`0000:03:00.0`, `nvme0`), or `<name>/hwmonN`. */
+  readonly chipId: string;
+  /** `tempN`. */
+  readonly sensor: string;
+  /** `tempN_label` (`Package id 0`, `Tctl`, `edge`, `Composite`); null when the chip has none. */
+  readonly label: string | null;
+  /** Degrees Celsius (the kernel reports millidegrees). */
+  readonly celsius: number;
+  /** `tempN_max`, degrees Celsius: above it the chip is hot. */
+  readonly maxCelsius: number | null;
+  /** `tempN_crit`, degrees Celsius: the hardware throttles or shuts down. */
+  readonly criticalCelsius: number | null;
+}
+
+/** One `fanN_*` sensor of a hwmon chip. */
+export interface FanSensor {
+  readonly id: string;
+  readonly chip: string;
+  readonly chipId: string;
+  /** `fanN`. */
+  readonly sensor: string;
+  readonly label: string | null;
+  /** Revolutions per minute. */
+  readonly rpm: number;
+}
+
+/** One RAPL zone of the powercap framework (Documentation/power/powercap/powercap.rst). */
+export interface PowerZone {
+  /** Zone directory: `intel-rapl:0`, `intel-rapl:0:1`. */
+  readonly id: string;
+  /** Zone name: `package-0`, `core`, `uncore`, `dram`, `psys`. */
+  readonly name: string;
+  /** The enclosing zone (`intel-rapl:0` for `intel-rapl:0:0`); null for a top-level zone. */
+  readonly parent: string | null;
+  /** Cumulative energy, joules (`energy_uj`, which wraps at `max_energy_range_uj`); null when unreadable. */
+  readonly energyJoules: number | null;
+  /** Average power over the last interval, watts (wraps accounted for); null on a first sample. */
+  readonly powerWatts: number | null;
+  /** Why `energyJoules` is null, e.g. energy_uj readable by root only (Linux 5.10+). */
+  readonly unavailableReason: string | null;
+}
+
+export interface SensorsData {
+  readonly temperatures: readonly TemperatureSensor[];
+  readonly fans: readonly FanSensor[];
+  readonly powerZones: readonly PowerZone[];
+  /** Why a source is missing, e.g. `{ powercap: "/sys/class/powercap not present" }`. Sources: `hwmon`, `powercap`. */
+  readonly unavailable: { readonly [source: string]: string };
+}
+
+// ---------------------------------------------------------------- per-process and per-namespace network
+
+/** A process's TCP and UDP use, from `ss -tinHe` (socket counters) and its `/proc/<pid>/fd` socket links. */
+export interface NetProcess {
+  readonly pid: number;
+  /** `comm`, scrubbed. */
+  readonly name: string;
+  readonly container: CgroupAttribution | null;
+  /** Connected TCP sockets it holds (ss's default filter: not listening, not in TIME-WAIT). */
+  readonly tcpConnections: number;
+  /** UDP sockets it holds (`/proc/net/udp`, `/proc/net/udp6`). */
+  readonly udpSockets: number;
+  /**
+   * TCP payload bytes received and sent over its sockets, accumulated since the agent first saw the process
+   * (kernel `bytes_received`; `bytes_sent - bytes_retrans`, or `bytes_acked` before Linux 4.19). A socket that
+   * closes between two samples loses its last interval, so this undercounts short connections.
+   */
+  readonly receivedBytes: number;
+  readonly sentBytes: number;
+  /** Rates over the last interval, bytes per second; null on first sight. */
+  readonly receivedBytesPerSec: number | null;
+  readonly sentBytesPerSec: number | null;
+}
+
+/** Counters of one interface inside a network namespace, from `/proc/<pid>/net/dev`. */
+export interface NetNamespaceInterface {
+  readonly name: string;
+  readonly rxBytes: number;
+  readonly txBytes: number;
+  readonly rxPackets: number;
+  readonly txPackets: number;
+  readonly rxDrops: number;
+  readonly txDrops: number;
+  /** Bytes per second over the last interval; null on first sight. */
+  readonly rxBytesPerSec: number | null;
+  readonly txBytesPerSec: number | null;
+}
+
+/** One network namespace and its traffic, attributed to the container or pod of a process inside it. */
+export interface NetNamespace {
+  /** Namespace inode, from the `net:[<inode>]` link of `/proc/<pid>/ns/net`. */
+  readonly inode: number;
+  /** The namespace of pid 1 (the agent's own where pid 1's is unreadable): the host's own network. */
+  readonly host: boolean;
+  /** The process the counters were read through (the lowest pid seen in the namespace). */
+  readonly pid: number;
+  /** Processes seen in the namespace. */
+  readonly processes: number;
+  /** Owner from the cgroup of `pid`: the container (for a pod, its sandbox container and the pod UID). */
+  readonly container: CgroupAttribution | null;
+  /** Every interface but loopback. */
+  readonly interfaces: readonly NetNamespaceInterface[];
+  /** Sums over `interfaces`, bytes. */
+  readonly rxBytes: number;
+  readonly txBytes: number;
+  readonly rxBytesPerSec: number | null;
+  readonly txBytesPerSec: number | null;
+}
+
+export interface NetProcessesData {
+  /** Top talkers: at most N processes by received + sent bytes per second (cumulative bytes on a first sample). */
+  readonly top: readonly NetProcess[];
+  /** Socket totals of the agent's network namespace, and how many could not be tied to a process. */
+  readonly totals: {
+    readonly tcpConnections: number;
+    readonly udpSockets: number;
+    /**
+     * Sockets no visible process holds: orphaned TCP sockets still closing, and sockets of processes the
+     * agent may not inspect (other users' for a non-root agent) or that closed meanwhile.
+     */
+    readonly unattributedSockets: number;
+  };
+  /** Every network namespace a visible process is in, host first, then by inode. */
+  readonly namespaces: readonly NetNamespace[];
+  /**
+   * Why a part is missing or partial, e.g. `{ processes: "ss (iproute2) not found on PATH" }`. Parts:
+   * `processes`, `namespaces`, `attribution` (sockets of processes the agent may not inspect).
+   */
+  readonly unavailable: { readonly [part: string]: string };
+}
+
 // ---------------------------------------------------------------- snapshot
 
 export interface SectionDataMap {
@@ -572,6 +841,9 @@ export interface SectionDataMap {
   processes: ProcessesData;
   cgroups: CgroupsData;
   pressure: PressureData;
+  gpu: GpuData;
+  sensors: SensorsData;
+  netProcesses: NetProcessesData;
 }
 
 export type Sections = { readonly [K in SectionName]: Section<SectionDataMap[K]> };

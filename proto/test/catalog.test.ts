@@ -16,7 +16,7 @@ import { SECTION_NAMES } from '../src/snapshot.js';
 const OTEL_NAME = /^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/;
 
 /** Units the catalog may use: UCUM codes the Prometheus mapping knows, or a `{...}` annotation. */
-const UNIT = /^(s|By|Hz|%|1|\{[a-z_]+\})$/;
+const UNIT = /^(s|By|Hz|%|1|Cel|W|J|rpm|\{[a-z_]+\})$/;
 
 /** Abbreviated units and metric types promtool's lint rejects as name tokens (client_golang promlint). */
 const PROMLINT_ABBREVIATIONS = [
@@ -128,8 +128,13 @@ describe('metric catalog', () => {
   it('marks per-process and per-cgroup metrics and gives them their identity attributes', () => {
     for (const metric of METRIC_CATALOG) {
       if (metric.scope === 'process') {
-        expect(metric.source.section).toBe('processes');
+        expect(['processes', 'gpu', 'netProcesses']).toContain(metric.source.section);
         expect(metric.attributes).toContain('process.pid');
+        expect(metric.attributes).toContain('container.id');
+      }
+      if (metric.scope === 'container') {
+        expect(metric.source.section).toBe('netProcesses');
+        expect(metric.attributes).toContain('sysray.netns.inode');
         expect(metric.attributes).toContain('container.id');
       }
       if (metric.scope === 'cgroup') {
@@ -142,6 +147,8 @@ describe('metric catalog', () => {
     expect(metricDefinition('container.memory.usage')?.scope).toBe('cgroup');
     expect(metricDefinition('system.cpu.time')?.scope).toBe('host');
     expect(metricDefinition('sysray.collector.success')?.scope).toBe('agent');
+    expect(metricDefinition('sysray.gpu.process.utilization')?.scope).toBe('process');
+    expect(metricDefinition('container.network.io')?.scope).toBe('container');
   });
 
   it('keeps process.command_line opt-in and documented as such', () => {
@@ -172,6 +179,24 @@ describe('metric catalog', () => {
     expect(metricDefinition('process.unix.file_descriptor.count')).toMatchObject({
       instrument: 'updowncounter',
     });
+    // Hardware conventions (semconv hardware/gpu, temperature, fan, common).
+    expect(metricDefinition('hw.gpu.utilization')).toMatchObject({ instrument: 'gauge', unit: '1' });
+    expect(metricDefinition('hw.gpu.memory.usage')).toMatchObject({
+      instrument: 'updowncounter',
+      unit: 'By',
+    });
+    expect(metricDefinition('hw.gpu.memory.limit')).toMatchObject({
+      instrument: 'updowncounter',
+      unit: 'By',
+    });
+    expect(metricDefinition('hw.errors')).toMatchObject({ instrument: 'counter', unit: '{error}' });
+    expect(metricDefinition('hw.temperature')).toMatchObject({ instrument: 'gauge', unit: 'Cel' });
+    expect(metricDefinition('hw.fan.speed')).toMatchObject({ instrument: 'gauge', unit: 'rpm' });
+    expect(metricDefinition('hw.energy')).toMatchObject({ instrument: 'counter', unit: 'J' });
+    expect(metricDefinition('hw.power')).toMatchObject({ instrument: 'gauge', unit: 'W' });
+    expect(metricDefinition('container.network.io')).toMatchObject({ instrument: 'counter', unit: 'By' });
+    for (const name of ['hw.errors', 'hw.energy', 'hw.power'])
+      expect(metricDefinition(name)?.attributes).toContain('hw.type');
     // Deprecated names are not used.
     expect(metricDefinition('process.open_file_descriptor.count')).toBeUndefined();
     expect(metricDefinition('system.network.connections')).toBeUndefined();
@@ -203,6 +228,10 @@ describe('Prometheus names', () => {
     expect(prometheusMapping('sysray.pressure.stall.average', '%', 'gauge').name).toBe(
       'sysray_pressure_stall_average_percent',
     );
+    expect(prometheusMapping('hw.temperature', 'Cel', 'gauge').name).toBe('hw_temperature_celsius');
+    expect(prometheusMapping('hw.power', 'W', 'gauge').name).toBe('hw_power_watts');
+    expect(prometheusMapping('hw.energy', 'J', 'counter').name).toBe('hw_energy_joules_total');
+    expect(prometheusMapping('hw.fan.speed', 'rpm', 'gauge').name).toBe('hw_fan_speed_rpm');
     // The unit is not appended twice.
     expect(prometheusMapping('x.duration_seconds', 's', 'gauge').name).toBe('x_duration_seconds');
     // `1` on an UpDownCounter is a count, not a ratio.

@@ -30,7 +30,7 @@ describe('parseSnapshot', () => {
       futureField: { anything: true },
       sections: {
         pressure: { status: 'error', message: 'boom', collectedAt: 1, durationMs: 2 },
-        gpu: { status: 'ok', data: {} },
+        tapeLibrary: { status: 'ok', data: {} },
       },
     });
     expect(snapshot.sections.pressure).toEqual({
@@ -39,7 +39,7 @@ describe('parseSnapshot', () => {
       collectedAt: 1,
       durationMs: 2,
     });
-    expect(Object.keys(snapshot.sections)).not.toContain('gpu');
+    expect(Object.keys(snapshot.sections)).not.toContain('tapeLibrary');
   });
 
   it('rejects another schema version and non-objects with the reason', () => {

@@ -3,9 +3,13 @@ import { AGENT_VERSION } from '../version.js';
 import { CliError, processIO, type CliIO } from './cli-io.js';
 import { registerAgentCommand } from './commands/agent.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerDiffCommand } from './commands/diff.js';
+import { registerExplainCommand } from './commands/explain.js';
 import { registerGatewayCommand } from './commands/gateway.js';
 import { registerInsightsCommand } from './commands/insights.js';
 import { registerInventoryCommand } from './commands/inventory.js';
+import { registerRecordCommand } from './commands/record.js';
+import { registerReplayCommand } from './commands/replay.js';
 import { registerServerCommand } from './commands/server.js';
 import { registerServiceCommand } from './commands/service.js';
 import { registerSnapshotCommand } from './commands/snapshot.js';
@@ -29,13 +33,16 @@ export function buildProgram(io: CliIO): Command {
   registerWatchCommand(program, io);
   registerInventoryCommand(program, io);
   registerInsightsCommand(program, io);
+  registerRecordCommand(program, io);
+  registerReplayCommand(program, io);
+  registerDiffCommand(program, io);
+  registerExplainCommand(program, io);
   registerGatewayCommand(program, io);
   registerUpCommand(program, io);
   registerAgentCommand(program, io);
   registerServerCommand(program, io);
   registerConfigCommand(program, io);
   registerServiceCommand(program, io);
-  // The default command: `sysray` with no command opens the TUI (loaded lazily by its action).
   // Every subcommand reports bad flags as one line and exits non-zero instead of calling process.exit.
   program.exitOverride();
   for (const command of program.commands) command.exitOverride();

@@ -7,8 +7,11 @@ import {
   type CpuTimes,
   type DisksData,
   type FilesystemsData,
+  type GpuData,
+  type GpuDevice,
   type MemoryData,
   type MetricName,
+  type NetProcessesData,
   type NetworkData,
   type PressureData,
   type PressureResource,
@@ -16,6 +19,7 @@ import {
   type ProcessInfo,
   type SectionDataMap,
   type SectionName,
+  type SensorsData,
   type Snapshot,
   type SystemData,
   type TcpState,
@@ -542,6 +546,165 @@ function mapCgroups(r: Recorder, data: CgroupsData): void {
   for (const group of data.groups) mapCgroup(r, group);
 }
 
+// ---------------------------------------------------------------- gpu
+
+const GPU_VENDOR_NAMES: Readonly<Record<GpuDevice['vendor'], string>> = {
+  nvidia: 'NVIDIA',
+  amd: 'AMD',
+  intel: 'Intel',
+};
+
+function gpuAttributes(device: GpuDevice): ObservationAttributes {
+  return {
+    'hw.id': device.id,
+    // Drivers without a product name (i915, xe, most amdgpu boards) are named after their DRM node.
+    'hw.name': device.name ?? (device.vendor === 'nvidia' ? `GPU ${device.index}` : `card${device.index}`),
+    'hw.vendor': GPU_VENDOR_NAMES[device.vendor],
+  };
+}
+
+function mapGpu(r: Recorder, data: GpuData): void {
+  for (const device of data.devices) {
+    const attributes = gpuAttributes(device);
+    r.observe('hw.gpu.utilization', device.utilization, { ...attributes, 'hw.gpu.task': 'general' });
+    r.observe('hw.gpu.memory.usage', device.memoryUsedBytes, attributes);
+    r.observe('hw.gpu.memory.limit', device.memoryTotalBytes, attributes);
+    if (device.memoryUsedBytes !== null && device.memoryTotalBytes !== null && device.memoryTotalBytes > 0) {
+      r.observe('hw.gpu.memory.utilization', device.memoryUsedBytes / device.memoryTotalBytes, attributes);
+    }
+    r.observe('hw.errors', device.eccErrorsCorrected, {
+      ...attributes,
+      'hw.type': 'gpu',
+      'error.type': 'corrected',
+    });
+    r.observe('hw.errors', device.eccErrorsUncorrected, {
+      ...attributes,
+      'hw.type': 'gpu',
+      'error.type': 'uncorrected',
+    });
+    r.observe('sysray.gpu.memory_controller.utilization', device.memoryBusy, attributes);
+    r.observe('sysray.gpu.temperature', device.temperatureCelsius, attributes);
+    r.observe('sysray.gpu.power', device.powerWatts, attributes);
+    r.observe('sysray.gpu.power.limit', device.powerLimitWatts, attributes);
+    r.observe('sysray.gpu.energy', device.energyJoules, attributes);
+    const round = (value: number | null) => (value === null ? null : Math.round(value));
+    r.observe('sysray.gpu.clock.frequency', round(device.coreClockHz), {
+      ...attributes,
+      'sysray.gpu.clock': 'core',
+    });
+    r.observe('sysray.gpu.clock.frequency', round(device.memoryClockHz), {
+      ...attributes,
+      'sysray.gpu.clock': 'memory',
+    });
+    r.observe('sysray.gpu.fan.speed_ratio', device.fanSpeedFraction, attributes);
+    r.observe('sysray.gpu.fan.speed', round(device.fanSpeedRpm), attributes);
+    for (const engine of device.engines) {
+      r.observe('sysray.gpu.engine.utilization', engine.utilization, {
+        ...attributes,
+        'sysray.gpu.engine': engine.engine,
+      });
+    }
+    if (device.migEnabled === true) r.observe('sysray.gpu.mig.devices', device.migDevices.length, attributes);
+  }
+  for (const process of data.processes) {
+    const attributes = {
+      'process.pid': process.pid,
+      'process.executable.name': process.name,
+      ...attributionAttributes(process.container),
+      'hw.id': process.deviceId,
+    };
+    r.observe('sysray.gpu.process.utilization', process.utilization, attributes);
+    r.observe('sysray.gpu.process.memory.usage', process.memoryBytes, attributes);
+  }
+}
+
+// ---------------------------------------------------------------- sensors
+
+/** RAPL zone names to `hw.type` (powercap zone naming in drivers/powercap/intel_rapl_common.c). */
+function raplType(name: string): string {
+  if (name === 'dram') return 'memory';
+  if (name === 'uncore') return 'gpu';
+  if (name === 'psys') return 'platform';
+  return 'cpu';
+}
+
+function mapSensors(r: Recorder, data: SensorsData): void {
+  for (const sensor of data.temperatures) {
+    const attributes = {
+      'hw.id': sensor.id,
+      'hw.name': sensor.label ?? sensor.sensor,
+      'hw.parent': sensor.chipId,
+    };
+    r.observe('hw.temperature', sensor.celsius, attributes);
+    r.observe('hw.temperature.limit', sensor.criticalCelsius, {
+      ...attributes,
+      'hw.limit_type': 'high.critical',
+    });
+    r.observe('hw.temperature.limit', sensor.maxCelsius, { ...attributes, 'hw.limit_type': 'high.degraded' });
+  }
+  for (const fan of data.fans) {
+    r.observe('hw.fan.speed', Math.round(fan.rpm), {
+      'hw.id': fan.id,
+      'hw.name': fan.label ?? fan.sensor,
+      'hw.parent': fan.chipId,
+    });
+  }
+  for (const zone of data.powerZones) {
+    const attributes: Record<string, string> = {
+      'hw.id': zone.id,
+      'hw.name': zone.name,
+      'hw.type': raplType(zone.name),
+    };
+    if (zone.parent !== null) attributes['hw.parent'] = zone.parent;
+    r.observe('hw.energy', zone.energyJoules, attributes);
+    r.observe('hw.power', zone.powerWatts, attributes);
+  }
+}
+
+// ---------------------------------------------------------------- per-process and per-namespace network
+
+function mapNetProcesses(r: Recorder, data: NetProcessesData): void {
+  for (const process of data.top) {
+    const attributes = {
+      'process.pid': process.pid,
+      'process.executable.name': process.name,
+      ...attributionAttributes(process.container),
+    };
+    r.observe('sysray.process.network.io', process.receivedBytes, {
+      ...attributes,
+      'network.io.direction': 'receive',
+    });
+    r.observe('sysray.process.network.io', process.sentBytes, {
+      ...attributes,
+      'network.io.direction': 'transmit',
+    });
+    r.observe('sysray.process.network.sockets', process.tcpConnections, {
+      ...attributes,
+      'network.transport': 'tcp',
+    });
+    r.observe('sysray.process.network.sockets', process.udpSockets, {
+      ...attributes,
+      'network.transport': 'udp',
+    });
+  }
+  if (data.unavailable.processes === undefined) {
+    r.observe('sysray.network.sockets.unattributed', data.totals.unattributedSockets);
+  }
+  for (const namespace of data.namespaces) {
+    // The host's namespace is system.network.io already.
+    if (namespace.host) continue;
+    const base = { 'sysray.netns.inode': namespace.inode, ...attributionAttributes(namespace.container) };
+    for (const nic of namespace.interfaces) {
+      const rx = { ...base, 'network.interface.name': nic.name, 'network.io.direction': 'receive' };
+      const tx = { ...base, 'network.interface.name': nic.name, 'network.io.direction': 'transmit' };
+      r.observe('container.network.io', nic.rxBytes, rx);
+      r.observe('container.network.io', nic.txBytes, tx);
+      r.observe('sysray.container.network.packet.dropped', nic.rxDrops, rx);
+      r.observe('sysray.container.network.packet.dropped', nic.txDrops, tx);
+    }
+  }
+}
+
 // ---------------------------------------------------------------- snapshot
 
 type SectionMapper<K extends SectionName> = (
@@ -561,6 +724,9 @@ const MAPPERS: { readonly [K in SectionName]: SectionMapper<K> } = {
   processes: (r, data, snapshot, options) => mapProcesses(r, data, snapshot.timestamp, options),
   cgroups: (r, data) => mapCgroups(r, data),
   pressure: (r, data) => mapPressure(r, data),
+  gpu: (r, data) => mapGpu(r, data),
+  sensors: (r, data) => mapSensors(r, data),
+  netProcesses: (r, data) => mapNetProcesses(r, data),
 };
 
 function mapSection<K extends SectionName>(

@@ -8,6 +8,9 @@ import {
   type CpuTimes,
   type CpuUtilization,
   type DiskDevice,
+  type GpuData,
+  type GpuDevice,
+  type NetProcessesData,
   type NetworkInterface,
   type PressureResource,
   type ProcessInfo,
@@ -15,6 +18,7 @@ import {
   type SectionName,
   type SectionUnsupported,
   type Sections,
+  type SensorsData,
   type Snapshot,
   type TcpState,
 } from '@sysray/proto';
@@ -371,6 +375,226 @@ function disk(overrides: Partial<DiskDevice> & Pick<DiskDevice, 'name' | 'devNum
   };
 }
 
+const NVIDIA_UUID = 'GPU-2b5a4c6e-8f1d-4e3a-9c7b-1a2d3e4f5a6b';
+
+const GPU_BASE: Omit<GpuDevice, 'id' | 'vendor' | 'driver' | 'index'> = {
+  name: null,
+  pciBusId: null,
+  pciId: null,
+  sampledAt: SAMPLE_TIME_MS - 2_000,
+  utilization: null,
+  memoryBusy: null,
+  memoryUsedBytes: null,
+  memoryTotalBytes: null,
+  temperatureCelsius: null,
+  powerWatts: null,
+  powerLimitWatts: null,
+  energyJoules: null,
+  coreClockHz: null,
+  memoryClockHz: null,
+  fanSpeedFraction: null,
+  fanSpeedRpm: null,
+  eccErrorsCorrected: null,
+  eccErrorsUncorrected: null,
+  migEnabled: null,
+  migDevices: [],
+  engines: [],
+};
+
+/** An NVIDIA A100 in MIG mode, an AMD card with a fan and fdinfo engines, and an Intel card with energy. */
+export const SAMPLE_GPU: GpuData = {
+  devices: [
+    {
+      ...GPU_BASE,
+      id: NVIDIA_UUID,
+      vendor: 'nvidia',
+      driver: 'nvidia',
+      index: 0,
+      name: 'NVIDIA A100-SXM4-80GB',
+      pciBusId: '0000:07:00.0',
+      utilization: 0.87,
+      memoryBusy: 0.41,
+      memoryUsedBytes: 60 * GiB,
+      memoryTotalBytes: 80 * GiB,
+      temperatureCelsius: 64,
+      powerWatts: 312.45,
+      powerLimitWatts: 400,
+      coreClockHz: 1_410_000_000,
+      memoryClockHz: 1_593_000_000,
+      fanSpeedFraction: 0.3,
+      eccErrorsCorrected: 3,
+      eccErrorsUncorrected: 1,
+      migEnabled: true,
+      migDevices: [
+        { uuid: 'MIG-4f3e2d1c-0b9a-5876-9e5d-4c3b2a1f0e9d', profile: '3g.40gb', index: 0 },
+        { uuid: 'MIG-8a7b6c5d-4e3f-5a2b-8c1d-0e9f8a7b6c5d', profile: '3g.40gb', index: 1 },
+      ],
+    },
+    {
+      ...GPU_BASE,
+      id: '0000:03:00.0',
+      vendor: 'amd',
+      driver: 'amdgpu',
+      index: 1,
+      pciBusId: '0000:03:00.0',
+      pciId: '1002:744c',
+      utilization: 0.37,
+      memoryBusy: 0.12,
+      memoryUsedBytes: 8 * GiB,
+      memoryTotalBytes: 24 * GiB,
+      fanSpeedRpm: 1180,
+      engines: [
+        { engine: 'gfx', utilization: 0.35 },
+        { engine: 'compute', utilization: 0.05 },
+      ],
+    },
+    {
+      ...GPU_BASE,
+      id: '0000:00:02.0',
+      vendor: 'intel',
+      driver: 'i915',
+      index: 0,
+      pciBusId: '0000:00:02.0',
+      pciId: '8086:a780',
+      utilization: 0.2,
+      energyJoules: 987_654.25,
+      powerWatts: 18.5,
+      coreClockHz: 1_450_000_000,
+    },
+  ],
+  processes: [
+    {
+      pid: 4242,
+      name: 'python',
+      deviceId: NVIDIA_UUID,
+      memoryBytes: 59.5 * GiB,
+      utilization: 0.86,
+      engines: [],
+      memoryRegions: [],
+      container: {
+        containerId: CRIO_ID,
+        runtime: 'cri-o',
+        podUid: POD_UID,
+        qosClass: 'burstable',
+        systemdUnit: null,
+      },
+    },
+  ],
+  unavailable: {},
+};
+
+export const SAMPLE_SENSORS: SensorsData = {
+  temperatures: [
+    {
+      id: 'coretemp/coretemp.0/temp1',
+      chip: 'coretemp',
+      chipId: 'coretemp/coretemp.0',
+      sensor: 'temp1',
+      label: 'Package id 0',
+      celsius: 47.5,
+      maxCelsius: 80,
+      criticalCelsius: 100,
+    },
+  ],
+  fans: [
+    {
+      id: 'nct6798/nct6775.656/fan2',
+      chip: 'nct6798',
+      chipId: 'nct6798/nct6775.656',
+      sensor: 'fan2',
+      label: null,
+      rpm: 1047,
+    },
+  ],
+  powerZones: [
+    {
+      id: 'intel-rapl:0',
+      name: 'package-0',
+      parent: null,
+      energyJoules: 48_123.5,
+      powerWatts: 65.25,
+      unavailableReason: null,
+    },
+    {
+      id: 'intel-rapl:0:1',
+      name: 'dram',
+      parent: 'intel-rapl:0',
+      energyJoules: 9_876.5,
+      powerWatts: 4.5,
+      unavailableReason: null,
+    },
+  ],
+  unavailable: {},
+};
+
+export const SAMPLE_NET_PROCESSES: NetProcessesData = {
+  top: [
+    {
+      pid: 2467,
+      name: 'nginx',
+      container: {
+        containerId: DOCKER_ID,
+        runtime: 'docker',
+        podUid: null,
+        qosClass: null,
+        systemdUnit: null,
+      },
+      tcpConnections: 42,
+      udpSockets: 1,
+      receivedBytes: 123_456_789,
+      sentBytes: 987_654_321,
+      receivedBytesPerSec: 12_345,
+      sentBytesPerSec: 98_765,
+    },
+  ],
+  totals: { tcpConnections: 57, udpSockets: 6, unattributedSockets: 2 },
+  namespaces: [
+    {
+      inode: 4_026_531_840,
+      host: true,
+      pid: 1,
+      processes: 180,
+      container: null,
+      interfaces: [],
+      rxBytes: 0,
+      txBytes: 0,
+      rxBytesPerSec: null,
+      txBytesPerSec: null,
+    },
+    {
+      inode: 4_026_532_581,
+      host: false,
+      pid: 2460,
+      processes: 3,
+      container: {
+        containerId: DOCKER_ID,
+        runtime: 'docker',
+        podUid: null,
+        qosClass: null,
+        systemdUnit: null,
+      },
+      interfaces: [
+        {
+          name: 'eth0',
+          rxBytes: 7_654_321,
+          txBytes: 123_456_789,
+          rxPackets: 54_321,
+          txPackets: 98_765,
+          rxDrops: 3,
+          txDrops: 0,
+          rxBytesPerSec: 1_024,
+          txBytesPerSec: 4_096,
+        },
+      ],
+      rxBytes: 7_654_321,
+      txBytes: 123_456_789,
+      rxBytesPerSec: 1_024,
+      txBytesPerSec: 4_096,
+    },
+  ],
+  unavailable: {},
+};
+
 export function sampleSections(): Sections {
   return {
     system: sectionOk(
@@ -563,6 +787,9 @@ export function sampleSections(): Sections {
       },
       TIMING,
     ),
+    gpu: sectionOk(SAMPLE_GPU, TIMING),
+    sensors: sectionOk(SAMPLE_SENSORS, TIMING),
+    netProcesses: sectionOk(SAMPLE_NET_PROCESSES, TIMING),
   };
 }
 

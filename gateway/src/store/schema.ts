@@ -41,9 +41,10 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX series_identity ON series (host_id, metric, attributes);
       CREATE INDEX series_metric ON series (metric);
 
-      -- Samples committed by append and not yet packed: small rows in commit order (seq), so a batch
-      -- writes a few pages at the end of the table, not one page per series. No index: the store keeps
-      -- the per-series view in memory (pending.ts) and replays this table into it at open.
+      -- Samples committed by append and not yet packed: small rows in commit order (seq, increasing,
+      -- assigned by the store), so a batch writes a few pages at the end of the table, not one page per
+      -- series. No index: the store keeps the per-series view in memory (pending.ts) and replays this
+      -- table into it at open.
       CREATE TABLE pending (
         seq INTEGER PRIMARY KEY,
         series_id INTEGER NOT NULL,

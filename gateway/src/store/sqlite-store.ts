@@ -1,3 +1,29 @@
+/**
+ * The gateway's embedded time-series store: one SQLite file (`<dataDir>/metrics.db`) in WAL mode.
+ *
+ * Write path. `append` validates a batch and commits it in one transaction: its samples as small rows of
+ * the `pending` log (commit order, so a batch dirties a few pages at the log's end), the host and any new
+ * series, and the batchId for idempotency. An in-memory mirror (pending.ts) gives the per-series view.
+ *
+ * Durability. With WAL and synchronous=NORMAL a commit is written to the WAL file before append returns,
+ * so killing the process (kill -9, the OOM killer) loses nothing committed: the next open replays the WAL.
+ * A power loss or kernel crash may lose the last commits (those after the last checkpoint's fsync), never
+ * corrupt the file; `synchronous: 'full'` closes that window at the cost of an fsync per batch.
+ *
+ * Maintenance, a bounded slice per `maintain()` call (the gateway calls again while `moreWork`):
+ *   1. pack: every packAfterMs, a generation takes every pending sample committed so far and merges it,
+ *      series by series, into that series' chunk of each 2-hour window (codec.ts; timestamps in a
+ *      `timelines` row shared by every series of the window with the same times); then the log is cut;
+ *   2. roll up: a window closed for rollupGraceMs gets its 1m buckets (one block per window) and 1h
+ *      buckets (one block per day) computed from its chunk; a chunk changed later is rolled up again;
+ *   3. retention: whole windows past each tier's age, batch ids past 24 h, series with no data left; then
+ *      maxBytes (oldest raw windows first, then 1m blocks, then 1h) and incremental vacuum;
+ *   4. a passive WAL checkpoint, so commits on the append path rarely pay for one.
+ *
+ * Read path. `query` picks a tier (see chooseTier); raw reads merge chunks with pending samples; a rollup
+ * tier reads blocks and recomputes from raw the windows that changed since their rollup (pending samples,
+ * unrolled chunks), so an answer never lags the data.
+ */
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson, parseAttributes } from './canonical.js';
@@ -119,6 +145,9 @@ const AGGREGATIONS: ReadonlySet<string> = new Set<Aggregation>([
 ]);
 const KINDS: ReadonlySet<string> = new Set<MetricKind>(['counter', 'gauge', 'updowncounter']);
 const MAX_METRIC_LENGTH = 255;
+/** Log rows per multi-row INSERT on the append path, and their bound parameters. */
+const PENDING_ROWS_PER_INSERT = 64;
+const PENDING_ROWS_PER_INSERT_PARAMS = PENDING_ROWS_PER_INSERT * 4;
 /** Pending samples that start a packing generation whatever their age: bounds the in-memory mirror. */
 const MAX_PENDING_SAMPLES = 2_000_000;
 const MAX_ATTRIBUTES_LENGTH = 8192;
@@ -408,7 +437,9 @@ class SqliteMetricStore implements MetricStore {
     }
 
     const touched: string[] = [];
-    const written: number[] = []; // series id, ts, value, seq: for the mirror once committed
+    // seq, series id, ts, value per sample: the rows of the log, then the mirror's once committed.
+    const written: number[] = [];
+    let seq = this.maxSeq;
     const write = (): boolean => {
       if (batch.batchId !== undefined && this.stmt.batchSeen.get(batch.batchId) !== undefined) return false;
       if (accepted.length > 0) {
@@ -429,8 +460,16 @@ class SqliteMetricStore implements MetricStore {
           series.kind = p.kind;
           touched.push(a.key);
         }
-        const seq = Number(this.stmt.insertPending.run(series.id, a.ts, p.value).lastInsertRowid);
-        written.push(series.id, a.ts, p.value, seq);
+        seq += 1;
+        written.push(seq, series.id, a.ts, p.value);
+      }
+      // Many rows per statement: a batch of 300 points costs 5 statements, not 300.
+      const full = written.length - (written.length % PENDING_ROWS_PER_INSERT_PARAMS);
+      for (let i = 0; i < full; i += PENDING_ROWS_PER_INSERT_PARAMS) {
+        this.stmt.insertPendingMany.run(...written.slice(i, i + PENDING_ROWS_PER_INSERT_PARAMS));
+      }
+      for (let i = full; i < written.length; i += 4) {
+        this.stmt.insertPending.run(written[i]!, written[i + 1]!, written[i + 2]!, written[i + 3]!);
       }
       if (batch.batchId !== undefined) this.stmt.insertBatch.run(batch.batchId, now);
       return true;
@@ -451,9 +490,9 @@ class SqliteMetricStore implements MetricStore {
     if (!committed) return { accepted: 0, rejected: 0, rejectReasons: [], duplicate: true };
     if (this.seriesCache.size > 1_000_000) this.seriesCache.clear();
     for (let i = 0; i < written.length; i += 4) {
-      this.pending.add(written[i]!, written[i + 1]!, written[i + 2]!, written[i + 3]!);
-      if (written[i + 3]! > this.maxSeq) this.maxSeq = written[i + 3]!;
+      this.pending.add(written[i + 1]!, written[i + 2]!, written[i + 3]!, written[i]!);
     }
+    this.maxSeq = seq;
     let rejected = 0;
     const rejectReasons: string[] = [];
     for (const [reason, count] of reasons) {
@@ -966,7 +1005,7 @@ class SqliteMetricStore implements MetricStore {
    * The coarsest tier whose resolution fits in a step and that still holds fromMs. When none does (a fine
    * step far back), the finest tier that holds fromMs, else the one reaching furthest back (1h).
    */
-  chooseTier(fromMs: number, stepMs: number, nowMs: number): Tier {
+  private chooseTier(fromMs: number, stepMs: number, nowMs: number): Tier {
     const coarseFirst: readonly Tier[] = ['1h', '1m', 'raw'];
     for (const tier of coarseFirst) {
       if (TIER_RESOLUTION_MS[tier] <= stepMs && this.horizon(tier, nowMs) <= fromMs) return tier;
@@ -1149,7 +1188,13 @@ function prepareStatements(db: Database) {
       `INSERT INTO series (host_id, metric, attributes, unit, kind, last_ts, last_value) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateSeriesType: p('UPDATE series SET unit = ?, kind = ? WHERE id = ?'),
-    insertPending: p('INSERT INTO pending (series_id, ts, value) VALUES (?, ?, ?)'),
+    insertPending: p('INSERT INTO pending (seq, series_id, ts, value) VALUES (?, ?, ?, ?)'),
+    insertPendingMany: p(
+      `INSERT INTO pending (seq, series_id, ts, value) VALUES ${Array.from(
+        { length: PENDING_ROWS_PER_INSERT },
+        () => '(?, ?, ?, ?)',
+      ).join(', ')}`,
+    ),
     // packing
     pendingLog: p<{ seq: number; series_id: number; ts: number; value: number }>(
       'SELECT seq, series_id, ts, value FROM pending ORDER BY seq',

@@ -394,6 +394,37 @@ describe('packing', () => {
     expect(count(db, 'SELECT refs AS n FROM timelines')).toBe(3);
   });
 
+  it('replays the pending log at open, including rows a cut-short generation had already packed', () => {
+    let store = open({ maintainBudgetMs: 0 });
+    for (let s = 0; s < 5; s += 1) {
+      store.append(
+        batch([point('m', T0, s, { s: String(s) }), point('m', T0 + 10_000, s + 10, { s: String(s) })]),
+      );
+    }
+    // A zero budget packs one transaction's worth and stops: the log is not cut yet.
+    expect(store.maintain(clock.now + 11 * MIN).moreWork).toBe(true);
+    const db = inspect();
+    expect(count(db, 'SELECT count(*) AS n FROM chunks')).toBeGreaterThan(0);
+    expect(count(db, 'SELECT count(*) AS n FROM pending')).toBe(10);
+    const before = query(store, {});
+    store.close();
+    opened.pop();
+
+    store = open();
+    expect(query(store, {})).toEqual(before);
+    settle(store, clock.now + 11 * MIN);
+    expect(count(db, 'SELECT count(*) AS n FROM pending')).toBe(0);
+    expect(count(db, 'SELECT sum(count) AS n FROM chunks')).toBe(10);
+    expect(store.stats().rawSamples).toBe(10);
+    expect(query(store, {})).toEqual(before);
+    expect(before.map((r) => r.points)).toEqual(
+      [0, 1, 2, 3, 4].map((s) => [
+        [T0, s],
+        [T0 + 10_000, s + 10],
+      ]),
+    );
+  });
+
   it('bounds each maintain call and reports the work left', () => {
     const store = open({ maintainBudgetMs: 0 });
     for (let s = 0; s < 200; s += 1) store.append(batch([point(`m${s}`, T0, s)]));

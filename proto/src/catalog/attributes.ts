@@ -343,6 +343,103 @@ const DEFINITIONS = [
     examples: ['10s'],
     origin: 'sysray',
   },
+  // ------------------------------------------------------------------ hardware: GPUs and sensors
+  {
+    key: 'hw.id',
+    type: 'string',
+    description:
+      'Identifier of the hardware component, unique on the host: the GPU UUID (NVIDIA) or PCI address (AMD, Intel); `<chip>/<device>/<sensor>` for a hwmon sensor; the powercap zone for RAPL.',
+    examples: [
+      'GPU-5f6a1e9b-2c3d-4e5f-8a9b-0c1d2e3f4a5b',
+      '0000:03:00.0',
+      'coretemp/coretemp.0/temp2',
+      'intel-rapl:0',
+    ],
+    origin: 'semconv',
+  },
+  {
+    key: 'hw.name',
+    type: 'string',
+    description:
+      'Recognizable name of the component: the GPU product name (or `cardN` where the driver gives none), the sensor label (or `tempN`), the RAPL zone name.',
+    examples: ['NVIDIA A100-SXM4-40GB', 'Package id 0', 'package-0'],
+    origin: 'semconv',
+  },
+  {
+    key: 'hw.vendor',
+    type: 'string',
+    description: 'GPU vendor.',
+    values: ['NVIDIA', 'AMD', 'Intel'],
+    examples: ['NVIDIA'],
+    origin: 'semconv',
+  },
+  {
+    key: 'hw.type',
+    type: 'string',
+    description:
+      'Component type. RAPL zones: `package-N` and `core` are `cpu`, `dram` is `memory`, `uncore` (the integrated GPU) is `gpu`, and `psys` (the whole SoC platform) is the custom value `platform`.',
+    values: ['gpu', 'cpu', 'memory', 'platform'],
+    examples: ['gpu', 'cpu'],
+    origin: 'semconv',
+  },
+  {
+    key: 'hw.parent',
+    type: 'string',
+    description:
+      'The enclosing component: the hwmon chip of a sensor (`<chip>/<device>`, the device being the PCI address for a GPU chip), or the enclosing RAPL zone of a subzone.',
+    examples: ['coretemp/coretemp.0', 'amdgpu/0000:03:00.0', 'intel-rapl:0'],
+    origin: 'semconv',
+  },
+  {
+    key: 'hw.gpu.task',
+    type: 'string',
+    description:
+      'What the GPU was busy with; the sources report whole-GPU busy time only, so always `general`.',
+    values: ['general'],
+    examples: ['general'],
+    origin: 'semconv',
+  },
+  {
+    key: 'hw.limit_type',
+    type: 'string',
+    description: 'Which limit: hwmon `tempN_crit` is `high.critical`, `tempN_max` is `high.degraded`.',
+    values: ['high.critical', 'high.degraded'],
+    examples: ['high.critical'],
+    origin: 'semconv',
+  },
+  {
+    key: 'error.type',
+    type: 'string',
+    description: 'Class of hardware error: ECC errors the GPU corrected, or could not correct.',
+    values: ['corrected', 'uncorrected'],
+    examples: ['uncorrected'],
+    origin: 'semconv',
+  },
+  {
+    key: 'sysray.gpu.engine',
+    type: 'string',
+    description:
+      'Engine class as the DRM driver names it in fdinfo: `gfx`, `compute`, `dma`, `dec`, `enc` (amdgpu), `render`, `copy`, `video`, `video-enhance` (i915), `rcs`, `bcs`, `vcs`, `vecs`, `ccs` (xe).',
+    examples: ['render', 'gfx'],
+    origin: 'sysray',
+  },
+  {
+    key: 'sysray.gpu.clock',
+    type: 'string',
+    description: 'Which GPU clock: the graphics/SM clock (`core`) or the memory clock.',
+    values: ['core', 'memory'],
+    examples: ['core'],
+    origin: 'sysray',
+  },
+  // ------------------------------------------------------------------ per-namespace network
+  {
+    key: 'sysray.netns.inode',
+    type: 'int',
+    description:
+      'Inode of the network namespace (`net:[<inode>]` in /proc/<pid>/ns/net): the identity of a container network series, stable while the namespace lives.',
+    examples: [4026532581],
+    origin: 'sysray',
+  },
   // ------------------------------------------------------------------ agent
   {
     key: 'sysray.collector',

@@ -12,6 +12,9 @@ const SECTION_TITLES: Readonly<Record<MetricSection, string>> = {
   processes: 'Processes',
   cgroups: 'Cgroups and containers',
   pressure: 'Pressure stall information (PSI)',
+  gpu: 'GPUs',
+  sensors: 'Hardware sensors',
+  netProcesses: 'Per-process and per-container network',
   collectors: 'The agent itself',
   exporters: 'The agent’s exporters',
 };

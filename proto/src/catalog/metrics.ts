@@ -78,6 +78,56 @@ const PRESSURE_WINDOWED = [
   'sysray.pressure.window',
 ] as const satisfies readonly AttributeKey[];
 
+/** Every GPU series: the device (`hw.id` is the NVIDIA UUID or the PCI address) and who made it. */
+const GPU_ATTRIBUTES = ['hw.id', 'hw.name', 'hw.vendor'] as const satisfies readonly AttributeKey[];
+
+const GPU_SOURCES =
+  'nvidia-smi --query-gpu (NVIDIA, run on its own cadence: NVML has no kernel interface), /sys/class/drm/card<N>/device and its hwmon (amdgpu, i915, xe)';
+
+/**
+ * The conventions report a component's temperature, power and energy with the generic `hw.temperature`,
+ * `hw.power` and `hw.energy`. In Sysray each catalog name comes from one Snapshot section, and those come
+ * from the sensors section (hwmon chips and RAPL), where AMD and Intel GPU chips appear too with `hw.parent`
+ * set to the GPU's PCI address; the GPU section's own readings, NVIDIA's included, are `sysray.gpu.*`.
+ */
+const GPU_SENSOR_NOTE =
+  'The conventions would use the generic `hw.temperature`/`hw.power`/`hw.energy` with `hw.type` `gpu`; those names come from the sensors section here (AMD and Intel GPU hwmon chips appear there too, with `hw.parent` set to the PCI address), so the GPU section reports its own readings, NVIDIA included, under `sysray.gpu.*`.';
+
+/** Per-process series outside the processes section: identity as in the processes section. */
+const GPU_PROCESS_ATTRIBUTES = [
+  'process.pid',
+  'process.executable.name',
+  'container.id',
+  'container.runtime.name',
+  'k8s.pod.uid',
+  'hw.id',
+] as const satisfies readonly AttributeKey[];
+
+const NET_PROCESS_ATTRIBUTES = [
+  'process.pid',
+  'process.executable.name',
+  'container.id',
+  'container.runtime.name',
+  'k8s.pod.uid',
+] as const satisfies readonly AttributeKey[];
+
+const NET_PROCESS_NOTE =
+  "One series per process in the top talkers (`netProcesses.top`, 20 by default), sockets of the agent's network namespace only; see docs/gpu-and-network.md for the accuracy limits.";
+
+const NETNS_ATTRIBUTES = [
+  'sysray.netns.inode',
+  'container.id',
+  'container.runtime.name',
+  'k8s.pod.uid',
+  'network.interface.name',
+  'network.io.direction',
+] as const satisfies readonly AttributeKey[];
+
+const NETNS_NOTE =
+  "One series per interface (loopback excluded) of every network namespace but the host's, read through one process inside it; `container.id` and `k8s.pod.uid` come from that process's cgroup (for a pod, its sandbox container). The host namespace is `system.network.io`.";
+
+const SENSOR_ATTRIBUTES = ['hw.id', 'hw.name', 'hw.parent'] as const satisfies readonly AttributeKey[];
+
 const SPECS = [
   // ================================================================== system
   {
@@ -1469,6 +1519,442 @@ const SPECS = [
       kernel: ['/proc/pressure/cpu', '/proc/pressure/memory', '/proc/pressure/io', '/proc/pressure/irq'],
     },
     note: 'The kernel `total` field, microseconds, converted to seconds.',
+  },
+  // ================================================================== gpu
+  {
+    name: 'hw.gpu.utilization',
+    description: 'Share of time the GPU was busy, 0..1.',
+    unit: '1',
+    instrument: 'gauge',
+    valueType: 'double',
+    attributes: [...GPU_ATTRIBUTES, 'hw.gpu.task'],
+    scope: 'host',
+    origin: 'semconv',
+    source: {
+      section: 'gpu',
+      fields: ['devices[].utilization'],
+      kernel: [
+        'nvidia-smi utilization.gpu',
+        '/sys/class/drm/card<N>/device/gpu_busy_percent',
+        '/proc/<pid>/fdinfo/<fd> (drm-engine-*, i915 and xe)',
+      ],
+    },
+    note: 'NVIDIA: the share of the last sample period (1/6 s to 1 s) a kernel ran; amdgpu: the firmware busy percentage; Intel: the busiest engine class summed over the DRM clients the agent scanned (i915 and xe have no busy file).',
+  },
+  {
+    name: 'hw.gpu.memory.usage',
+    description: 'GPU memory in use.',
+    unit: 'By',
+    instrument: 'updowncounter',
+    valueType: 'int',
+    attributes: GPU_ATTRIBUTES,
+    scope: 'host',
+    origin: 'semconv',
+    source: {
+      section: 'gpu',
+      fields: ['devices[].memoryUsedBytes'],
+      kernel: ['nvidia-smi memory.used', '/sys/class/drm/card<N>/device/mem_info_vram_used'],
+    },
+    note: 'Absent for Intel GPUs, whose drivers expose no device-wide figure (per-process regions are in the Snapshot).',
+  },
+  {
+    name: 'hw.gpu.memory.limit',
+    description: 'Size of the GPU memory.',
+    unit: 'By',
+    instrument: 'updowncounter',
+    valueType: 'int',
+    attributes: GPU_ATTRIBUTES,
+    scope: 'host',
+    origin: 'semconv',
+    source: {
+      section: 'gpu',
+      fields: ['devices[].memoryTotalBytes'],
+      kernel: ['nvidia-smi memory.total', '/sys/class/drm/card<N>/device/mem_info_vram_total'],
+    },
+  },
+  {
+    name: 'hw.gpu.memory.utilization',
+    description: 'Share of the GPU memory in use, 0..1.',
+    unit: '1',
+    instrument: 'gauge',
+    valueType: 'double',
+    attributes: GPU_ATTRIBUTES,
+    scope: 'host',
+    origin: 'semconv',
+    source: {
+      section: 'gpu',
+      fields: ['devices[].memoryUsedBytes', 'devices[].memoryTotalBytes'],
+      kernel: ['nvidia-smi memory.used, memory.total', '/sys/class/drm/card<N>/device/mem_info_vram_*'],
+    },
+    note: 'Usage over limit. Not NVIDIA `utilization.memory`, which is memory-controller busy time: that is `sysray.gpu.memory_controller.utilization`.',
+  },
+  {
+    name: 'hw.errors',
+    description: 'ECC errors the GPU counted since its driver loaded, corrected or not.',
+    unit: '{error}',
+    instrument: 'counter',
+    valueType: 'int',
+    attributes: [...GPU_ATTRIBUTES, 'hw.type', 'error.type'],
+    scope: 'host',
+    origin: 'semconv',
+    source: {
+      section: 'gpu',
+      fields: ['devices[].eccErrorsCorrected', 'devices[].eccErrorsUncorrected'],
+      kernel: ['nvidia-smi ecc.errors.corrected.volatile.total, ecc.errors.uncorrected.volatile.total'],
+    },
+    note: 'NVIDIA GPUs with ECC enabled only; the volatile counters reset when the driver reloads. `hw.type` is `gpu`.',
+  },
+  {
+    name: 'sysray.gpu.memory_controller.utilization',
+    description: 'Share of time the GPU memory controller was busy reading or writing, 0..1.',
+    unit: '1',
+    instrument: 'gauge',
+    valueType: 'double',
+    attributes: GPU_ATTRIBUTES,
+    scope: 'host',
+    origin: 'sysray',
+    source: {
+      section: 'gpu',
+      fields: ['devices[].memoryBusy'],
+      kernel: ['nvidia-smi utilization.memory', '/sys/class/drm/card<N>/device/mem_busy_percent'],
+    },
+    note: 'The conventions have no memory-controller busy metric (`hw.gpu.memory.utilization` is the share of memory used).',
+  },
+  {
+    name: 'sysray.gpu.temperature',
+    description: 'GPU die temperature.',
+    unit: 'Cel',
+    instrument: 'gauge',
+    valueType: 'double',
+    attributes: GPU_ATTRIBUTES,
+    scope: 'host',
+    origin: 'sysray',
+    source: {
+      section: 'gpu',
+      fields: ['devices[].temperatureCelsius'],
+      kernel: [`${GPU_SOURCES} (temp1_input or the \`edge\` sensor)`],
+    },
+    note: GPU_SENSOR_NOTE,
+  },
+  {
+    name: 'sysray.gpu.power',
+    description: 'Power the GPU draws.',
+    unit: 'W',
+    instrument: 'gauge',
+    valueType: 'double',
+    attributes: GPU_ATTRIBUTES,
+    scope: 'host',
+    origin: 'sysray',
+    source: {
+      section: 'gpu',
+      fields: ['devices[].powerWatts'],
+      kernel: [
+        'nvidia-smi power.draw',
+        '<card hwmon>/power1_average, power1_input',
+        '<card hwmon>/energy1_input (Intel, over the interval)',
+      ],
+    },
+    note: `Intel discrete GPUs report energy only; the power is its rate between samples and absent on a first sample. ${GPU_SENSOR_NOTE}`,
+  },
+  {
+    name: 'sysray.gpu.power.limit',
+    description: 'Power limit the GPU enforces.',
+    unit: 'W',
+    instrument: 'gauge',
+    valueType: 'double',
+    attributes: GPU_ATTRIBUTES,
+    scope: 'host',
+    origin: 'sysray',
+    source: {
+      section: 'gpu',
+      fields: ['devices[].powerLimitWatts'],
+      kernel: ['nvidia-smi power.limit', '<card hwmon>/power1_cap, power1_max'],
+    },
+  },
+  {
+    name: 'sysray.gpu.energy',
+    description: 'Energy the GPU consumed since its driver loaded.',
+    unit: 'J',
+    instrument: 'counter',
+    valueType: 'double',
+    attributes: GPU_ATTRIBUTES,
+    scope: 'host',
+    origin: 'sysray',
+    source: {
+      section: 'gpu',
+      fields: ['devices[].energyJoules'],
+      kernel: ['<card hwmon>/energy1_input (i915, xe)'],
+    },
+    note: GPU_SENSOR_NOTE,
+  },
+  {
+    name: 'sysray.gpu.clock.frequency',
+    description: 'Current GPU graphics/SM and memory clock.',
+    unit: 'Hz',
+    instrument: 'gauge',
+    valueType: 'int',
+    attributes: [...GPU_ATTRIBUTES, 'sysray.gpu.clock'],
+    scope: 'host',
+    origin: 'sysray',
+    source: {
+      section: 'gpu',
+      fields: ['devices[].coreClockHz', 'devices[].memoryClockHz'],
+      kernel: [
+        'nvidia-smi clocks.sm, clocks.mem',
+        '/sys/class/drm/card<N>/device/pp_dpm_sclk, pp_dpm_mclk',
+        '/sys/class/drm/card<N>/gt_cur_freq_mhz, device/tile0/gt0/freq0/cur_freq',
+      ],
+    },
+  },
+  {
+    name: 'sysray.gpu.fan.speed_ratio',
+    description: 'GPU fan speed as a share of its maximum, 0..1.',
+    unit: '1',
+    instrument: 'gauge',
+    valueType: 'double',
+    attributes: GPU_ATTRIBUTES,
+    scope: 'host',
+    origin: 'sysray',
+    source: { section: 'gpu', fields: ['devices[].fanSpeedFraction'], kernel: ['nvidia-smi fan.speed'] },
+    note: `Absent for passively cooled boards (nvidia-smi prints [N/A]). ${GPU_SENSOR_NOTE}`,
+  },
+  {
+    name: 'sysray.gpu.fan.speed',
+    description: 'GPU fan speed.',
+    unit: 'rpm',
+    instrument: 'gauge',
+    valueType: 'int',
+    attributes: GPU_ATTRIBUTES,
+    scope: 'host',
+    origin: 'sysray',
+    source: { section: 'gpu', fields: ['devices[].fanSpeedRpm'], kernel: ['<card hwmon>/fan1_input'] },
+    note: GPU_SENSOR_NOTE,
+  },
+  {
+    name: 'sysray.gpu.engine.utilization',
+    description: "Share of an engine class's capacity the GPU's clients kept busy, 0..1.",
+    unit: '1',
+    instrument: 'gauge',
+    valueType: 'double',
+    attributes: [...GPU_ATTRIBUTES, 'sysray.gpu.engine'],
+    scope: 'host',
+    origin: 'sysray',
+    source: {
+      section: 'gpu',
+      fields: ['devices[].engines[].utilization'],
+      kernel: ['/proc/<pid>/fdinfo/<fd> (drm-engine-*, drm-cycles-*, drm-engine-capacity-*)'],
+    },
+    note: 'AMD and Intel GPUs; summed over the DRM clients the agent scanned (Documentation/gpu/drm-usage-stats.rst), absent on a first sample.',
+  },
+  {
+    name: 'sysray.gpu.mig.devices',
+    description: 'MIG devices (GPU instances) configured on a GPU.',
+    unit: '{device}',
+    instrument: 'updowncounter',
+    valueType: 'int',
+    attributes: GPU_ATTRIBUTES,
+    scope: 'host',
+    origin: 'sysray',
+    source: { section: 'gpu', fields: ['devices[].migDevices'], kernel: ['nvidia-smi -L'] },
+    note: 'Only for GPUs with MIG mode enabled.',
+  },
+  {
+    name: 'sysray.gpu.process.utilization',
+    description: 'Share of a GPU a process kept busy, 0..1.',
+    unit: '1',
+    instrument: 'gauge',
+    valueType: 'double',
+    attributes: GPU_PROCESS_ATTRIBUTES,
+    scope: 'process',
+    origin: 'sysray',
+    source: {
+      section: 'gpu',
+      fields: ['processes[].utilization'],
+      kernel: ['nvidia-smi pmon -s u (sm)', '/proc/<pid>/fdinfo/<fd> (drm-engine-*, drm-cycles-*)'],
+    },
+    note: 'NVIDIA: SM utilization from one pmon sample; AMD and Intel: the busiest engine class between two samples. One series per process and GPU in `gpu.processes` (50 by default).',
+  },
+  {
+    name: 'sysray.gpu.process.memory.usage',
+    description: 'GPU memory a process holds.',
+    unit: 'By',
+    instrument: 'updowncounter',
+    valueType: 'int',
+    attributes: GPU_PROCESS_ATTRIBUTES,
+    scope: 'process',
+    origin: 'sysray',
+    source: {
+      section: 'gpu',
+      fields: ['processes[].memoryBytes'],
+      kernel: [
+        'nvidia-smi --query-compute-apps used_memory',
+        '/proc/<pid>/fdinfo/<fd> (drm-resident-*, drm-total-*, drm-memory-*)',
+      ],
+    },
+    note: 'DRM: resident bytes summed over the memory regions (VRAM and system memory mapped for the GPU alike).',
+  },
+  // ================================================================== sensors
+  {
+    name: 'hw.temperature',
+    description: 'Temperature a hwmon sensor reads.',
+    unit: 'Cel',
+    instrument: 'gauge',
+    valueType: 'double',
+    attributes: SENSOR_ATTRIBUTES,
+    scope: 'host',
+    origin: 'semconv',
+    source: {
+      section: 'sensors',
+      fields: ['temperatures[].celsius'],
+      kernel: ['/sys/class/hwmon/hwmon<N>/temp<M>_input'],
+    },
+    note: 'Every hwmon chip: CPU packages and cores (coretemp, k10temp), NVMe drives, GPUs, ACPI thermal zones. Millidegrees converted to degrees.',
+  },
+  {
+    name: 'hw.temperature.limit',
+    description: 'Temperature limits of a hwmon sensor.',
+    unit: 'Cel',
+    instrument: 'gauge',
+    valueType: 'double',
+    attributes: [...SENSOR_ATTRIBUTES, 'hw.limit_type'],
+    scope: 'host',
+    origin: 'semconv',
+    source: {
+      section: 'sensors',
+      fields: ['temperatures[].criticalCelsius', 'temperatures[].maxCelsius'],
+      kernel: ['/sys/class/hwmon/hwmon<N>/temp<M>_crit', '/sys/class/hwmon/hwmon<N>/temp<M>_max'],
+    },
+  },
+  {
+    name: 'hw.fan.speed',
+    description: 'Fan speed a hwmon sensor reads.',
+    unit: 'rpm',
+    instrument: 'gauge',
+    valueType: 'int',
+    attributes: SENSOR_ATTRIBUTES,
+    scope: 'host',
+    origin: 'semconv',
+    source: {
+      section: 'sensors',
+      fields: ['fans[].rpm'],
+      kernel: ['/sys/class/hwmon/hwmon<N>/fan<M>_input'],
+    },
+  },
+  {
+    name: 'hw.energy',
+    description: 'Energy a RAPL zone (CPU package, cores, DRAM, platform) consumed.',
+    unit: 'J',
+    instrument: 'counter',
+    valueType: 'double',
+    attributes: [...SENSOR_ATTRIBUTES, 'hw.type'],
+    scope: 'host',
+    origin: 'semconv',
+    source: {
+      section: 'sensors',
+      fields: ['powerZones[].energyJoules'],
+      kernel: ['/sys/class/powercap/intel-rapl:<N>[:<M>]/energy_uj'],
+    },
+    note: 'energy_uj wraps at max_energy_range_uj, so this counter resets now and then; rate() handles it. Root-only since Linux 5.10 (CVE-2020-8694): absent for a non-root agent. Subzones (`core`, `uncore`, `dram`) are part of their package: do not sum them with it.',
+  },
+  {
+    name: 'hw.power',
+    description: 'Average power of a RAPL zone over the last interval.',
+    unit: 'W',
+    instrument: 'gauge',
+    valueType: 'double',
+    attributes: [...SENSOR_ATTRIBUTES, 'hw.type'],
+    scope: 'host',
+    origin: 'semconv',
+    source: {
+      section: 'sensors',
+      fields: ['powerZones[].powerWatts'],
+      kernel: ['/sys/class/powercap/intel-rapl:<N>[:<M>]/energy_uj, max_energy_range_uj'],
+    },
+    note: 'Energy over the interval, counter wraps accounted for; absent on a first sample.',
+  },
+  // ================================================================== per-process and per-namespace network
+  {
+    name: 'sysray.process.network.io',
+    description: 'TCP payload bytes a process received and sent since the agent first saw it.',
+    unit: 'By',
+    instrument: 'counter',
+    valueType: 'int',
+    attributes: [...NET_PROCESS_ATTRIBUTES, 'network.io.direction'],
+    scope: 'process',
+    origin: 'sysray',
+    source: {
+      section: 'netProcesses',
+      fields: ['top[].receivedBytes', 'top[].sentBytes'],
+      kernel: [
+        'ss -tinHe (tcp_info bytes_received, bytes_sent, bytes_retrans, bytes_acked)',
+        '/proc/<pid>/fd (socket:[inode])',
+      ],
+    },
+    note: `The kernel counts bytes per socket, not per process, and the conventions have no per-process network metric on Linux. A socket that closes between two samples loses its last interval. ${NET_PROCESS_NOTE}`,
+  },
+  {
+    name: 'sysray.process.network.sockets',
+    description: 'Connected TCP sockets and UDP sockets a process holds.',
+    unit: '{socket}',
+    instrument: 'updowncounter',
+    valueType: 'int',
+    attributes: [...NET_PROCESS_ATTRIBUTES, 'network.transport'],
+    scope: 'process',
+    origin: 'sysray',
+    source: {
+      section: 'netProcesses',
+      fields: ['top[].tcpConnections', 'top[].udpSockets'],
+      kernel: ['ss -tinHe', '/proc/net/udp', '/proc/net/udp6', '/proc/<pid>/fd'],
+    },
+    note: NET_PROCESS_NOTE,
+  },
+  {
+    name: 'sysray.network.sockets.unattributed',
+    description: "Sockets of the agent's network namespace that no process the agent can see holds.",
+    unit: '{socket}',
+    instrument: 'updowncounter',
+    valueType: 'int',
+    attributes: [],
+    scope: 'host',
+    origin: 'sysray',
+    source: {
+      section: 'netProcesses',
+      fields: ['totals.unattributedSockets'],
+      kernel: ['ss -tinHe', '/proc/net/udp', '/proc/net/udp6', '/proc/<pid>/fd'],
+    },
+    note: 'Orphaned TCP sockets still closing, and sockets of processes a non-root agent may not inspect: how much of the traffic the per-process figures can miss.',
+  },
+  {
+    name: 'container.network.io',
+    description: "Bytes received and transmitted on each interface of a container's network namespace.",
+    unit: 'By',
+    instrument: 'counter',
+    valueType: 'int',
+    attributes: NETNS_ATTRIBUTES,
+    scope: 'container',
+    origin: 'semconv',
+    source: {
+      section: 'netProcesses',
+      fields: ['namespaces[].interfaces[].rxBytes', 'namespaces[].interfaces[].txBytes'],
+      kernel: ['/proc/<pid>/ns/net', '/proc/<pid>/net/dev'],
+    },
+    note: NETNS_NOTE,
+  },
+  {
+    name: 'sysray.container.network.packet.dropped',
+    description: "Packets dropped on each interface of a container's network namespace.",
+    unit: '{packet}',
+    instrument: 'counter',
+    valueType: 'int',
+    attributes: NETNS_ATTRIBUTES,
+    scope: 'container',
+    origin: 'sysray',
+    source: {
+      section: 'netProcesses',
+      fields: ['namespaces[].interfaces[].rxDrops', 'namespaces[].interfaces[].txDrops'],
+      kernel: ['/proc/<pid>/net/dev'],
+    },
+    note: `The conventions have container.network.io only. ${NETNS_NOTE}`,
   },
   // ================================================================== the agent itself
   {

@@ -3,7 +3,8 @@ import type { InstrumentKind, PrometheusMapping } from './types.js';
 /**
  * UCUM units to the Prometheus unit words appended to a name, after the OpenTelemetry specification's
  * "Prometheus and OpenMetrics compatibility" (metric metadata → metric name): `s` → `seconds`,
- * `By` → `bytes`, `%` → `percent`, `1` → `ratio` (gauges only). Only the units the catalog uses are
+ * `By` → `bytes`, `%` → `percent`, `Cel` → `celsius`, `W` → `watts`, `J` → `joules`, `1` → `ratio`
+ * (gauges only). Only the units the catalog uses are
  * listed: an unknown one is a catalog mistake and throws rather than exporting a guessed suffix.
  */
 const UNIT_WORDS: Readonly<Record<string, string>> = {
@@ -12,6 +13,12 @@ const UNIT_WORDS: Readonly<Record<string, string>> = {
   By: 'bytes',
   Hz: 'hertz',
   '%': 'percent',
+  Cel: 'celsius',
+  W: 'watts',
+  J: 'joules',
+  // Not in the specification's table; `hw.fan.speed` uses it and the OpenTelemetry Collector's translator
+  // appends units it does not map unchanged.
+  rpm: 'rpm',
 };
 
 /** `{packet}`-style annotations carry no unit for Prometheus and are dropped, as the specification says. */

@@ -15,9 +15,10 @@ export type MetricValueType = 'int' | 'double';
  * per-cgroup data are series of that resource told apart by attributes (`process.pid`,
  * `sysray.cgroup.path`), not resources of their own as OpenTelemetry's process and container
  * conventions would model them. Cardinality is bounded by the collectors: the top-N processes and the
- * containers, pods and slices the cgroups collector keeps.
+ * containers, pods and slices the cgroups collector keeps. `container` series are network namespaces other
+ * than the host's, told apart by `sysray.netns.inode` and attributed to the container or pod inside.
  */
-export type MetricScope = 'host' | 'process' | 'cgroup' | 'agent';
+export type MetricScope = 'host' | 'process' | 'cgroup' | 'container' | 'agent';
 
 /**
  * `semconv`: the name and meaning come from the OpenTelemetry semantic conventions (`system.*`,

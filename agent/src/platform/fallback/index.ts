@@ -4,7 +4,13 @@ import type { AnyCollector } from '../../collectors/types.js';
 import { createFallbackCpuCollector } from './cpu.js';
 import { createFallbackDisksCollector } from './disks.js';
 import { createFallbackFilesystemsCollector } from './filesystems.js';
-import { createFallbackCgroupsCollector, createFallbackPressureCollector } from './linux-only.js';
+import {
+  createFallbackCgroupsCollector,
+  createFallbackGpuCollector,
+  createFallbackNetProcessesCollector,
+  createFallbackPressureCollector,
+  createFallbackSensorsCollector,
+} from './linux-only.js';
 import { createFallbackMemoryCollector } from './memory.js';
 import { createFallbackNetworkCollector } from './network.js';
 import { createFallbackProcessesCollector } from './processes.js';
@@ -14,7 +20,7 @@ import { createFallbackSystemCollector } from './system.js';
 
 /**
  * The collectors for hosts without /proc and /sys (macOS, Windows): the baseline sections from
- * systeminformation and Node's `os`, and cgroups and pressure as `unsupported`. One collector per section,
+ * systeminformation and Node's `os`, and cgroups, pressure, gpu, sensors and netProcesses as `unsupported`. One collector per section,
  * in Snapshot order, each with its own delta state. `options` injects the sources (tests pass recorded
  * outputs); by default the real library is loaded on the first collection.
  */
@@ -35,6 +41,9 @@ export function createFallbackCollectors(
     createFallbackProcessesCollector({ ...shared, config: config.processes }),
     createFallbackCgroupsCollector(sources.platform),
     createFallbackPressureCollector(sources.platform),
+    createFallbackGpuCollector(sources.platform),
+    createFallbackSensorsCollector(sources.platform),
+    createFallbackNetProcessesCollector(sources.platform),
   ];
 }
 
@@ -112,6 +121,9 @@ export function fallbackPlaceholderFields(platform: NodeJS.Platform): {
     processes: ['counts.threads', 'top.*.userSeconds', 'top.*.systemSeconds', 'top.*.threads'],
     cgroups: [],
     pressure: [],
+    gpu: [],
+    sensors: [],
+    netProcesses: [],
   };
 }
 
@@ -131,7 +143,10 @@ export { createFallbackFilesystemsCollector, mapFilesystems, mapMount } from './
 export type { FallbackFilesystemsCollectorOptions } from './filesystems.js';
 export {
   createFallbackCgroupsCollector,
+  createFallbackGpuCollector,
+  createFallbackNetProcessesCollector,
   createFallbackPressureCollector,
+  createFallbackSensorsCollector,
   linuxOnlyReason,
 } from './linux-only.js';
 export { createFallbackMemoryCollector, mapMemory } from './memory.js';

@@ -1,4 +1,4 @@
-import type { CgroupsData, PressureData } from '@sysray/proto';
+import type { CgroupsData, GpuData, NetProcessesData, PressureData, SensorsData } from '@sysray/proto';
 import type { CollectContext, Collector, CollectOutcome } from '../../collectors/types.js';
 import { unsupported } from '../../collectors/types.js';
 
@@ -30,5 +30,50 @@ export function createFallbackPressureCollector(
     section: 'pressure',
     collect: (_context: CollectContext): Promise<CollectOutcome<PressureData>> =>
       Promise.resolve(unsupported(linuxOnlyReason('pressure stall information (PSI)', 'is', platform))),
+  };
+}
+
+/**
+ * GPUs, hwmon/RAPL sensors and per-process sockets are read from sysfs, DRM fdinfo, nvidia-smi and ss on
+ * Linux; the fallback has no equivalent source for them (systeminformation's graphics() is inventory, not
+ * per-tick use).
+ */
+export function createFallbackGpuCollector(platform: NodeJS.Platform = process.platform): Collector<'gpu'> {
+  return {
+    section: 'gpu',
+    collect: (_context: CollectContext): Promise<CollectOutcome<GpuData>> =>
+      Promise.resolve(
+        unsupported(linuxOnlyReason('GPU metrics (sysfs, DRM fdinfo, nvidia-smi)', 'are', platform)),
+      ),
+  };
+}
+
+export function createFallbackSensorsCollector(
+  platform: NodeJS.Platform = process.platform,
+): Collector<'sensors'> {
+  return {
+    section: 'sensors',
+    collect: (_context: CollectContext): Promise<CollectOutcome<SensorsData>> =>
+      Promise.resolve(
+        unsupported(linuxOnlyReason('hardware sensors (hwmon, RAPL powercap)', 'are', platform)),
+      ),
+  };
+}
+
+export function createFallbackNetProcessesCollector(
+  platform: NodeJS.Platform = process.platform,
+): Collector<'netProcesses'> {
+  return {
+    section: 'netProcesses',
+    collect: (_context: CollectContext): Promise<CollectOutcome<NetProcessesData>> =>
+      Promise.resolve(
+        unsupported(
+          linuxOnlyReason(
+            'per-process and per-namespace network (sock_diag, /proc/<pid>/fd)',
+            'is',
+            platform,
+          ),
+        ),
+      ),
   };
 }
