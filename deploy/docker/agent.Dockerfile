@@ -13,6 +13,7 @@ COPY package.json package-lock.json ./
 COPY proto/package.json proto/package.json
 COPY agent/package.json agent/package.json
 COPY gateway/package.json gateway/package.json
+COPY dashboard/package.json dashboard/package.json
 COPY test/package.json test/package.json
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./

@@ -9,13 +9,16 @@ COPY package.json package-lock.json ./
 COPY proto/package.json proto/package.json
 COPY agent/package.json agent/package.json
 COPY gateway/package.json gateway/package.json
+COPY dashboard/package.json dashboard/package.json
 COPY test/package.json test/package.json
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
 COPY proto/ proto/
 COPY gateway/ gateway/
 COPY agent/ agent/
-RUN npx tsc -b
+COPY dashboard/ dashboard/
+# The gateway serves the web dashboard from dashboard/dist.
+RUN npx tsc -b && npm run build -w @sysray/dashboard
 
 # Production dependencies only. --ignore-scripts skips the root `prepare` (tsc is a dev dependency);
 # better-sqlite3 is then built (or its prebuilt binary fetched) explicitly.
@@ -25,12 +28,13 @@ COPY package.json package-lock.json ./
 COPY proto/package.json proto/package.json
 COPY agent/package.json agent/package.json
 COPY gateway/package.json gateway/package.json
+COPY dashboard/package.json dashboard/package.json
 COPY test/package.json test/package.json
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 
 FROM node:20-bookworm-slim AS runtime
 LABEL org.opencontainers.image.title="sysray-gateway" \
-      org.opencontainers.image.description="Sysray gateway: OTLP and NATS ingest, fleet state, store and API" \
+      org.opencontainers.image.description="Sysray gateway: OTLP and NATS ingest, fleet state, store, alerts, API and dashboard" \
       org.opencontainers.image.licenses="Apache-2.0"
 WORKDIR /opt/sysray
 ENV NODE_ENV=production
@@ -45,6 +49,8 @@ COPY --from=build /src/agent/dist agent/dist
 COPY --from=build /src/agent/bin agent/bin
 COPY --from=build /src/gateway/package.json gateway/package.json
 COPY --from=build /src/gateway/dist gateway/dist
+COPY --from=build /src/dashboard/package.json dashboard/package.json
+COPY --from=build /src/dashboard/dist dashboard/dist
 # A fixed unprivileged uid (the Deployment's runAsUser), owning only the data directory.
 RUN groupadd --system --gid 10001 sysray \
  && useradd --system --uid 10001 --gid sysray --home-dir /var/lib/sysray --shell /usr/sbin/nologin sysray \

@@ -6,6 +6,7 @@ import { SHARED_SCHEMAS } from './api/schemas.js';
 import { roleAllows } from './auth.js';
 import { resolveGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.js';
 import { GatewayCore } from './core.js';
+import { registerDashboard } from './dashboard.js';
 import { ERROR_CODE_HEADER, GatewayError, isGatewayError } from './errors.js';
 import { registerOtlpHttp } from './ingest/otlp-http.js';
 import type { MetricStore } from './store/types.js';
@@ -46,6 +47,8 @@ export interface BuildAppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** TLS material for the listener (server.ts reads the files named in config.tls.http). */
   readonly https?: { readonly cert: Buffer; readonly key: Buffer; readonly ca?: Buffer } | null;
+  /** The built web dashboard served at `/`; dashboard/dist by default. */
+  readonly dashboardDir?: string;
 }
 
 function isResolved(config: GatewayConfig | GatewayConfigInput | undefined): config is GatewayConfig {
@@ -199,6 +202,7 @@ export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
     );
   });
   registerOtlpHttp(app, core);
+  registerDashboard(app, { dir: options.dashboardDir });
 
   app.addHook('onReady', async () => {
     core.ready = true;

@@ -16,6 +16,7 @@ import { registerSnapshotCommand } from './commands/snapshot.js';
 import { registerTopCommand } from './commands/top.js';
 import { registerUpCommand } from './commands/up.js';
 import { registerWatchCommand } from './commands/watch.js';
+import { registerTuiCommand } from '../tui/command.js';
 import { addGlobalOptions } from './global-options.js';
 
 export function buildProgram(io: CliIO): Command {
@@ -42,6 +43,8 @@ export function buildProgram(io: CliIO): Command {
   registerAgentCommand(program, io);
   registerServerCommand(program, io);
   registerConfigCommand(program, io);
+  // The default command: `sysray` with no command opens the TUI (loaded lazily by its action).
+  registerTuiCommand(program, io);
   registerServiceCommand(program, io);
   // Every subcommand reports bad flags as one line and exits non-zero instead of calling process.exit.
   program.exitOverride();
