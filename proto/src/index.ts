@@ -181,3 +181,8 @@ export {
 export { alertFingerprint, RuleEngine } from './alerts/engine.js';
 export type { EvaluationResult, RuleEngineOptions } from './alerts/engine.js';
 export { DEFAULT_PACK_YAML } from './alerts/default-pack.js';
+export {
+  escapePrometheusHelp,
+  escapePrometheusLabelValue,
+  formatPrometheusValue,
+} from './prometheus-text.js';

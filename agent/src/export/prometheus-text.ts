@@ -1,4 +1,11 @@
-import { METRIC_CATALOG, sanitizePrometheusName, type MetricDefinition } from '@sysray/proto';
+import {
+  escapePrometheusHelp as escapeHelp,
+  escapePrometheusLabelValue as escapeLabelValue,
+  formatPrometheusValue as formatValue,
+  METRIC_CATALOG,
+  sanitizePrometheusName,
+  type MetricDefinition,
+} from '@sysray/proto';
 import type { Observation } from '../otel/snapshot-metrics.js';
 
 /**
@@ -10,23 +17,6 @@ import type { Observation } from '../otel/snapshot-metrics.js';
  * (the only way to drop series of processes that left the top list, which a long-lived provider keeps
  * forever) cost more CPU than the whole collection tick; this writer takes a few milliseconds.
  */
-
-/** Label values escape backslash, double quote and line feed (exposition format spec). */
-function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-/** HELP text escapes backslash and line feed. */
-function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
-}
 
 const labelNames = new Map<string, string>();
 

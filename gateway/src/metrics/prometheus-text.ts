@@ -6,6 +6,8 @@
  * base units spelled out as suffixes (`_bytes`, `_seconds`).
  */
 
+import { escapePrometheusHelp, escapePrometheusLabelValue, formatPrometheusValue } from '@sysray/proto';
+
 export const PROMETHEUS_TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 export type PrometheusType = 'counter' | 'gauge';
@@ -26,27 +28,18 @@ export interface PrometheusFamily {
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-export function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-/** Go's strconv formatting as Prometheus parses it: `+Inf`, `-Inf`, `NaN`, else the shortest decimal. */
-export function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Number.POSITIVE_INFINITY) return '+Inf';
-  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
-  return String(value);
-}
+/** Re-exported under their local names for this writer's callers. */
+export {
+  escapePrometheusHelp as escapeHelp,
+  escapePrometheusLabelValue as escapeLabelValue,
+  formatPrometheusValue as formatValue,
+};
 
 function labelText(labels: Readonly<Record<string, string>> | undefined): string {
   if (labels === undefined) return '';
   const keys = Object.keys(labels).sort();
   if (keys.length === 0) return '';
-  return `{${keys.map((key) => `${key}="${escapeLabelValue(labels[key] ?? '')}"`).join(',')}}`;
+  return `{${keys.map((key) => `${key}="${escapePrometheusLabelValue(labels[key] ?? '')}"`).join(',')}}`;
 }
 
 /** Renders families in the order given; throws on a name that is not a valid metric or label name. */
@@ -57,7 +50,10 @@ export function renderPrometheusText(families: readonly PrometheusFamily[]): str
     if (!METRIC_NAME.test(family.name)) throw new Error(`invalid metric name ${JSON.stringify(family.name)}`);
     if (names.has(family.name)) throw new Error(`metric family ${family.name} rendered twice`);
     names.add(family.name);
-    lines.push(`# HELP ${family.name} ${escapeHelp(family.help)}`, `# TYPE ${family.name} ${family.type}`);
+    lines.push(
+      `# HELP ${family.name} ${escapePrometheusHelp(family.help)}`,
+      `# TYPE ${family.name} ${family.type}`,
+    );
     const seen = new Set<string>();
     for (const sample of family.samples) {
       for (const key of Object.keys(sample.labels ?? {})) {
@@ -67,7 +63,7 @@ export function renderPrometheusText(families: readonly PrometheusFamily[]): str
       const labels = labelText(sample.labels);
       if (seen.has(labels)) throw new Error(`duplicate series ${family.name}${labels}`);
       seen.add(labels);
-      lines.push(`${family.name}${labels} ${formatValue(sample.value)}`);
+      lines.push(`${family.name}${labels} ${formatPrometheusValue(sample.value)}`);
     }
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
